@@ -1,0 +1,687 @@
+package io.eslake.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A real Elasticsearch for the tests, the quickstart and the benchmarks, with security on and basic
+ * authentication, as most clusters run. Three ways to get one, in order:
+ *
+ * <ol>
+ *   <li>a cluster named by the environment variable {@code ESLAKE_TEST_URL} (with {@code
+ *       ESLAKE_TEST_USERNAME} and {@code ESLAKE_TEST_PASSWORD});
+ *   <li>a Testcontainers container, when a Docker engine answers;
+ *   <li>the distribution Maven downloads, unpacked and started on 127.0.0.1 on free ports. When the
+ *       build runs as root, Elasticsearch (which refuses root) runs as the user nobody.
+ * </ol>
+ *
+ * <p>Close it to stop what it started; a JVM shutdown hook does the same.
+ */
+public final class LocalElasticsearch implements AutoCloseable {
+
+  public static final String URL_ENV = "ESLAKE_TEST_URL";
+  public static final String USERNAME_ENV = "ESLAKE_TEST_USERNAME";
+  public static final String PASSWORD_ENV = "ESLAKE_TEST_PASSWORD";
+
+  /** The bootstrap password of the elastic user on clusters started here. */
+  public static final String ELASTIC_PASSWORD = "eslake-local-pw";
+
+  private static final int NOBODY = 65534;
+  private static LocalElasticsearch shared;
+
+  private final String url;
+  private final String username;
+  private final String password;
+  private final Launch launch;
+
+  /** What was started and how to stop it, or nothing for an external cluster. */
+  private interface Launch {
+    void stop();
+
+    /** Adds a file-realm user with roles; false where the cluster cannot take one. */
+    boolean addFileUser(String user, String password, List<String> roles);
+
+    /** Adds role definitions (roles.yml syntax); false where the cluster cannot take them. */
+    boolean addRoles(String yaml);
+  }
+
+  private LocalElasticsearch(String url, String username, String password, Launch launch) {
+    this.url = url;
+    this.username = username;
+    this.password = password;
+    this.launch = launch;
+  }
+
+  /** The instance the whole JVM shares, started on first use. */
+  public static synchronized LocalElasticsearch shared() {
+    if (shared == null) {
+      shared = start(Settings.defaults());
+      LocalElasticsearch started = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "eslake-es-stop"));
+    }
+    return shared;
+  }
+
+  /** Starts (or connects to) a cluster as the class comment describes. */
+  public static LocalElasticsearch start(Settings settings) {
+    String external = System.getenv(URL_ENV);
+    if (external != null && !external.isBlank()) {
+      String user = System.getenv().getOrDefault(USERNAME_ENV, "elastic");
+      String pw = System.getenv().getOrDefault(PASSWORD_ENV, "");
+      return new LocalElasticsearch(external, user, pw, new External());
+    }
+    if (ContainerLaunch.dockerAvailable()) {
+      return ContainerLaunch.start(settings);
+    }
+    return startDistribution(settings);
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public String username() {
+    return username;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  /** A client that sends requests as the administrator, for setting up test data. */
+  public AdminClient admin() {
+    return new AdminClient(url, username, password);
+  }
+
+  /**
+   * Adds a file-realm user. The cluster picks up the change within a few seconds; this waits until
+   * the user can authenticate.
+   *
+   * @return false when this cluster cannot take file-realm users (an external cluster)
+   */
+  public boolean addFileUser(String user, String userPassword, List<String> roles) {
+    if (!launch.addFileUser(user, userPassword, roles)) {
+      return false;
+    }
+    waitUntil(
+        () -> status("/_security/_authenticate", user, userPassword) == 200,
+        Duration.ofSeconds(30),
+        "user " + user + " to become able to authenticate");
+    return true;
+  }
+
+  /** Adds file-based role definitions in roles.yml syntax; false where not possible. */
+  public boolean addRoles(String yaml) {
+    return launch.addRoles(yaml);
+  }
+
+  @Override
+  public void close() {
+    launch.stop();
+  }
+
+  /** How to start a cluster from the distribution. */
+  public record Settings(String version, String heap, Path workRoot, Path distributions) {
+    /** The version and paths the build passes in system properties, or sensible defaults. */
+    public static Settings defaults() {
+      Path work = Path.of(System.getProperty("eslake.work", "target"));
+      return new Settings(
+          System.getProperty("eslake.server.version", "8.19.3"),
+          System.getProperty("eslake.es.heap", "512m"),
+          work,
+          Path.of(
+              System.getProperty(
+                  "eslake.distributions", work.resolve("distributions").toString())));
+    }
+
+    public Settings withHeap(String newHeap) {
+      return new Settings(version, newHeap, workRoot, distributions);
+    }
+  }
+
+  // ---- the distribution ---------------------------------------------------------------------
+
+  private static LocalElasticsearch startDistribution(Settings settings) {
+    try {
+      boolean root = isRoot();
+      Path base = root ? rootSafeBase(settings.workRoot()) : settings.workRoot().toAbsolutePath();
+      Path home = unpack(settings, base.resolve("elasticsearch"), root);
+      stopLeftovers(base.resolve("elasticsearch"));
+      int httpPort = freePort();
+      int transportPort = freePort();
+      Path instance = base.resolve("elasticsearch").resolve("node-" + httpPort);
+      DistributionLaunch launch = new DistributionLaunch(home, instance, root, settings);
+      launch.configure(httpPort, transportPort);
+      String url = "http://127.0.0.1:" + httpPort;
+      launch.start();
+      LocalElasticsearch es = new LocalElasticsearch(url, "elastic", ELASTIC_PASSWORD, launch);
+      es.awaitHealthy(launch);
+      return es;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the local Elasticsearch", e);
+    }
+  }
+
+  private void awaitHealthy(DistributionLaunch launch) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!launch.isAlive()) {
+        throw new IllegalStateException(
+            "The local Elasticsearch exited while starting. Its last output:\n" + launch.tail());
+      }
+      if (status("/_cluster/health?wait_for_status=yellow&timeout=1s", username, password) == 200) {
+        return;
+      }
+      sleep(500);
+    }
+    launch.stop();
+    throw new IllegalStateException(
+        "The local Elasticsearch did not become healthy in 180 s. Its last output:\n"
+            + launch.tail());
+  }
+
+  /** The HTTP status of a GET, or -1 when nothing answered. */
+  int status(String path, String user, String userPassword) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + userPassword).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + path))
+            .header("Authorization", "Basic " + auth)
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /**
+   * Where to put Elasticsearch when running as root: the work folder if the user nobody can reach
+   * it, else the system temporary folder, which everyone can.
+   */
+  private static Path rootSafeBase(Path workRoot) throws IOException {
+    Path work = workRoot.toAbsolutePath();
+    Files.createDirectories(work);
+    if (nobodyCanEnter(work)) {
+      return work;
+    }
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "eslake-" + NOBODY);
+    Files.createDirectories(tmp);
+    return tmp;
+  }
+
+  private static boolean nobodyCanEnter(Path dir) {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      try {
+        String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        if (perms.charAt(8) != 'x') {
+          return false;
+        }
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Path unpack(Settings settings, Path root, boolean forNobody) throws IOException {
+    Path home = root.resolve("dist-" + settings.version());
+    Path marker = home.resolve(".unpacked");
+    if (Files.exists(marker)) {
+      return home;
+    }
+    Path zip = findDistribution(settings);
+    Path staging = root.resolve("dist-" + settings.version() + ".partial");
+    deleteTree(staging);
+    Files.createDirectories(staging);
+    try (ZipFile archive = new ZipFile(zip.toFile())) {
+      for (ZipEntry entry : java.util.Collections.list(archive.entries())) {
+        String name = entry.getName();
+        int slash = name.indexOf('/');
+        String relative = slash < 0 ? "" : name.substring(slash + 1);
+        if (relative.isEmpty()) {
+          continue;
+        }
+        Path target = staging.resolve(relative).normalize();
+        if (!target.startsWith(staging)) {
+          throw new IOException("Unsafe path in the distribution: " + name);
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          try (InputStream in = archive.getInputStream(entry)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    }
+    try (Stream<Path> scripts = Files.list(staging.resolve("bin"))) {
+      scripts.forEach(p -> p.toFile().setExecutable(true, false));
+    }
+    makeReadableByAll(staging);
+    deleteTree(home);
+    Files.move(staging, home);
+    Files.writeString(marker, settings.version());
+    return home;
+  }
+
+  private static Path findDistribution(Settings settings) throws IOException {
+    String file = "elasticsearch-" + settings.version() + ".zip";
+    List<Path> candidates =
+        List.of(
+            settings.distributions().resolve(file),
+            Path.of(
+                System.getProperty("user.home"),
+                ".m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch",
+                settings.version(),
+                file));
+    for (Path candidate : candidates) {
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IOException(
+        "Cannot find the Elasticsearch distribution "
+            + file
+            + " in "
+            + candidates
+            + ". Run 'mvn generate-test-resources' to download it.");
+  }
+
+  private static void makeReadableByAll(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        p.toFile().setReadable(true, false);
+        if (Files.isDirectory(p)) {
+          p.toFile().setExecutable(true, false);
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops nodes a previous JVM started here and could not stop (it was killed): each node folder
+   * records its process ids; a process is ended only if it is still an Elasticsearch of that
+   * folder.
+   */
+  private static void stopLeftovers(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> nodes = Files.list(root)) {
+      for (Path node : nodes.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
+        Path pids = node.resolve("pids");
+        if (Files.exists(pids)) {
+          for (String line : Files.readAllLines(pids)) {
+            ProcessHandle.of(Long.parseLong(line.trim()))
+                .filter(h -> h.info().commandLine().orElse("").contains(node.toString()))
+                .ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+        deleteTree(node);
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for Elasticsearch", e);
+    }
+  }
+
+  static void waitUntil(java.util.function.BooleanSupplier done, Duration limit, String what) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Timed out waiting for " + what);
+      }
+      sleep(250);
+    }
+  }
+
+  /** A node started from the unpacked distribution. */
+  private static final class DistributionLaunch implements Launch {
+    private final Path home;
+    private final Path instance;
+    private final boolean asNobody;
+    private final Settings settings;
+    private Process process;
+
+    DistributionLaunch(Path home, Path instance, boolean asNobody, Settings settings) {
+      this.home = home;
+      this.instance = instance;
+      this.asNobody = asNobody;
+      this.settings = settings;
+    }
+
+    void configure(int httpPort, int transportPort) throws IOException {
+      Path config = instance.resolve("config");
+      Files.createDirectories(config.resolve("jvm.options.d"));
+      try (Stream<Path> files = Files.list(home.resolve("config"))) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          Files.copy(file, config.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Files.createDirectories(instance.resolve("data"));
+      Files.createDirectories(instance.resolve("logs"));
+      Files.createDirectories(instance.resolve("tmp"));
+      String yml =
+          String.join(
+              "\n",
+              "cluster.name: eslake-local",
+              "node.name: eslake-local",
+              "network.host: 127.0.0.1",
+              "http.port: " + httpPort,
+              "transport.port: " + transportPort,
+              "discovery.type: single-node",
+              "path.data: " + instance.resolve("data"),
+              "path.logs: " + instance.resolve("logs"),
+              "xpack.security.enabled: true",
+              "xpack.security.http.ssl.enabled: false",
+              "xpack.security.transport.ssl.enabled: false",
+              "action.destructive_requires_name: false",
+              "cluster.routing.allocation.disk.threshold_enabled: false",
+              "");
+      Files.writeString(config.resolve("elasticsearch.yml"), yml);
+      Files.writeString(
+          config.resolve("jvm.options.d").resolve("heap.options"),
+          "-Xms" + settings.heap() + "\n-Xmx" + settings.heap() + "\n");
+      if (asNobody) {
+        chownToNobody(instance);
+      }
+      tool(List.of("elasticsearch-keystore", "create"), null);
+      tool(
+          List.of("elasticsearch-keystore", "add", "-x", "-f", "bootstrap.password"),
+          ELASTIC_PASSWORD);
+    }
+
+    void start() throws IOException {
+      ProcessBuilder builder = command(List.of(home.resolve("bin/elasticsearch").toString()));
+      builder.redirectErrorStream(true);
+      builder.redirectOutput(instance.resolve("logs/console.log").toFile());
+      process = builder.start();
+      recordPids();
+    }
+
+    boolean isAlive() {
+      if (process.isAlive()) {
+        recordPids();
+      }
+      return process.isAlive();
+    }
+
+    String tail() {
+      try {
+        List<String> lines = Files.readAllLines(instance.resolve("logs/console.log"));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+      } catch (IOException e) {
+        return "(no output: " + e.getMessage() + ")";
+      }
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (process == null) {
+        return;
+      }
+      List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+      all.forEach(ProcessHandle::destroy);
+      process.destroy();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      for (ProcessHandle handle : all) {
+        while (handle.isAlive() && System.nanoTime() < deadline) {
+          sleep(100);
+        }
+        handle.destroyForcibly();
+      }
+      process.destroyForcibly();
+      process = null;
+      try {
+        deleteTree(instance);
+      } catch (IOException e) {
+        // A node folder left behind is removed by the next start in this work folder.
+      }
+    }
+
+    @Override
+    public boolean addFileUser(String user, String userPassword, List<String> roles) {
+      List<String> args = new ArrayList<>(List.of("elasticsearch-users", "useradd", user));
+      args.addAll(List.of("-p", userPassword));
+      if (!roles.isEmpty()) {
+        args.addAll(List.of("-r", String.join(",", roles)));
+      }
+      tool(args, null);
+      return true;
+    }
+
+    @Override
+    public boolean addRoles(String yaml) {
+      try {
+        Path roles = instance.resolve("config/roles.yml");
+        Files.writeString(roles, "\n" + yaml + "\n", java.nio.file.StandardOpenOption.APPEND);
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void recordPids() {
+      if (process == null) {
+        return;
+      }
+      List<String> pids = new ArrayList<>();
+      pids.add(Long.toString(process.pid()));
+      process.descendants().forEach(h -> pids.add(Long.toString(h.pid())));
+      try {
+        Files.write(instance.resolve("pids"), pids);
+      } catch (IOException e) {
+        // Only used to clean up after a killed JVM.
+      }
+    }
+
+    private void tool(List<String> args, String stdin) {
+      List<String> command = new ArrayList<>(args);
+      command.set(0, home.resolve("bin").resolve(args.get(0)).toString());
+      ProcessBuilder builder = command(command);
+      builder.redirectErrorStream(true);
+      try {
+        Process tool = builder.start();
+        if (stdin != null) {
+          tool.getOutputStream().write((stdin + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        tool.getOutputStream().close();
+        String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (tool.waitFor() != 0) {
+          throw new IllegalStateException(
+              "Elasticsearch tool " + args.get(0) + " failed: " + output.strip());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private ProcessBuilder command(List<String> command) {
+      List<String> full = new ArrayList<>();
+      if (asNobody) {
+        full.addAll(
+            List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+      }
+      full.addAll(command);
+      ProcessBuilder builder = new ProcessBuilder(full);
+      Map<String, String> env = builder.environment();
+      env.put("ES_JAVA_HOME", JavaHomes.forElasticsearch(settings.version()));
+      env.put("ES_PATH_CONF", instance.resolve("config").toString());
+      env.put("ES_TMPDIR", instance.resolve("tmp").toString());
+      env.put("HOME", instance.toString());
+      env.remove("ES_JAVA_OPTS");
+      env.remove("JAVA_TOOL_OPTIONS");
+      builder.directory(instance.toFile());
+      return builder;
+    }
+
+    private static void chownToNobody(Path dir) throws IOException {
+      try {
+        Process chown =
+            new ProcessBuilder("chown", "-R", NOBODY + ":" + NOBODY, dir.toString())
+                .redirectErrorStream(true)
+                .start();
+        if (chown.waitFor() != 0) {
+          throw new IOException(
+              "chown failed: " + new String(chown.getInputStream().readAllBytes()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
+  /** A cluster someone else runs: nothing to start or stop. */
+  private static final class External implements Launch {
+    @Override
+    public void stop() {}
+
+    @Override
+    public boolean addFileUser(String user, String password, List<String> roles) {
+      return false;
+    }
+
+    @Override
+    public boolean addRoles(String yaml) {
+      return false;
+    }
+  }
+
+  /** Testcontainers, when a Docker engine is there. */
+  private static final class ContainerLaunch implements Launch {
+    private final org.testcontainers.elasticsearch.ElasticsearchContainer container;
+
+    private ContainerLaunch(org.testcontainers.elasticsearch.ElasticsearchContainer container) {
+      this.container = container;
+    }
+
+    static boolean dockerAvailable() {
+      boolean socket = Files.exists(Path.of("/var/run/docker.sock"));
+      if (!socket && System.getenv("DOCKER_HOST") == null) {
+        return false;
+      }
+      try {
+        return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+      } catch (RuntimeException | LinkageError e) {
+        return false;
+      }
+    }
+
+    static LocalElasticsearch start(Settings settings) {
+      var image =
+          org.testcontainers.utility.DockerImageName.parse(
+                  "docker.elastic.co/elasticsearch/elasticsearch")
+              .withTag(settings.version());
+      var container =
+          new org.testcontainers.elasticsearch.ElasticsearchContainer(image)
+              .withPassword(ELASTIC_PASSWORD)
+              .withEnv("xpack.security.http.ssl.enabled", "false")
+              .withEnv("ES_JAVA_OPTS", "-Xms" + settings.heap() + " -Xmx" + settings.heap());
+      container.start();
+      String url = "http://" + container.getHttpHostAddress();
+      return new LocalElasticsearch(
+          url, "elastic", ELASTIC_PASSWORD, new ContainerLaunch(container));
+    }
+
+    @Override
+    public void stop() {
+      container.stop();
+    }
+
+    @Override
+    public boolean addFileUser(String user, String password, List<String> roles) {
+      try {
+        var result =
+            container.execInContainer(
+                "bin/elasticsearch-users",
+                "useradd",
+                user,
+                "-p",
+                password,
+                "-r",
+                String.join(",", roles));
+        return result.getExitCode() == 0;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    @Override
+    public boolean addRoles(String yaml) {
+      try {
+        var result =
+            container.execInContainer(
+                "bash", "-c", "cat >> config/roles.yml <<'EOF'\n" + yaml + "\nEOF");
+        return result.getExitCode() == 0;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.eslake.local;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session of the tests, the quickstart's checks and the benchmarks: local, bound to
+ * 127.0.0.1, UI off, Delta enabled, small settings for a small machine. One per JVM.
+ */
+public final class LocalSpark {
+
+  private LocalSpark() {}
+
+  public static synchronized SparkSession session() {
+    Path work = Path.of(System.getProperty("eslake.work", "target")).toAbsolutePath();
+    return SparkSession.builder()
+        .appName("eslake-local")
+        .master(System.getProperty("eslake.spark.master", "local[2]"))
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.warehouse.dir", work.resolve("spark-warehouse").toString())
+        .config("spark.driver.extraJavaOptions", "-Dderby.system.home=" + work.resolve("derby"))
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
+  }
+}

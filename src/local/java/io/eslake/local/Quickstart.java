@@ -1,0 +1,170 @@
+package io.eslake.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The quickstart: starts a local Elasticsearch loaded with real public data (unless a cluster is
+ * given in {@code ESLAKE_URL}), runs the sync job through spark-submit's own entry point on {@code
+ * local[*]} into a local warehouse folder, then checks that every Delta table holds what its index
+ * holds and that a query through the catalog and on Delta agree.
+ *
+ * <p>Arguments are passed on to the sync job. {@code --keep-running} leaves the local Elasticsearch
+ * up afterwards, until Ctrl-C.
+ */
+public final class Quickstart {
+
+  private Quickstart() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> jobArgs = new ArrayList<>(Arrays.asList(args));
+    boolean keepRunning = jobArgs.remove("--keep-running");
+    String warehouse = Path.of("target", "quickstart-warehouse").toAbsolutePath().toString();
+    String external = System.getenv("ESLAKE_URL");
+    LocalElasticsearch es = null;
+    Map<String, String> env = new LinkedHashMap<>();
+    try {
+      if (external == null || external.isBlank()) {
+        System.out.println("Starting a local Elasticsearch (security on, basic auth) ...");
+        es = LocalElasticsearch.start(LocalElasticsearch.Settings.defaults());
+        System.out.println("Elasticsearch is up at " + es.url());
+        Map<String, Long> loaded = SampleData.fetch().loadQuickstartIndices(es.admin());
+        loaded.forEach(
+            (index, n) ->
+                System.out.printf(Locale.ROOT, "Loaded %,d documents into %s%n", n, index));
+        env.put("ESLAKE_URL", es.url());
+        env.put("ESLAKE_USERNAME", es.username());
+        env.put("ESLAKE_PASSWORD", es.password());
+      }
+      jobArgs.addAll(List.of("--warehouse", warehouse));
+      int code = runSyncJob(jobArgs, env);
+      if (code != 0) {
+        System.out.println("The sync job failed with exit code " + code + ".");
+        System.exit(code);
+      }
+      if (es != null) {
+        verify(es, warehouse);
+        if (keepRunning) {
+          System.out.println(
+              "Elasticsearch keeps running at "
+                  + es.url()
+                  + " (user elastic, password "
+                  + LocalElasticsearch.ELASTIC_PASSWORD
+                  + "). Press Ctrl-C to stop it.");
+          Thread.currentThread().join();
+        }
+      }
+    } finally {
+      if (es != null) {
+        es.close();
+      }
+    }
+  }
+
+  /** Runs the job as spark-submit does: its entry point, the application jar, a local master. */
+  private static int runSyncJob(List<String> jobArgs, Map<String, String> env)
+      throws IOException, InterruptedException {
+    Path jar = applicationJar();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JvmFlags.spark());
+    command.add("-cp");
+    command.add(sparkClasspath());
+    command.add("org.apache.spark.deploy.SparkSubmit");
+    command.addAll(
+        List.of(
+            "--master",
+            "local[*]",
+            "--conf",
+            "spark.driver.host=127.0.0.1",
+            "--conf",
+            "spark.driver.bindAddress=127.0.0.1",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.databricks.delta.snapshotPartitions=2",
+            "--conf",
+            "spark.sql.shuffle.partitions=4",
+            "--class",
+            "io.eslake.sync.SyncJob",
+            jar.toString()));
+    command.addAll(jobArgs);
+    System.out.println(
+        "Running: spark-submit --master local[*] --class io.eslake.sync.SyncJob "
+            + jar.getFileName()
+            + " "
+            + String.join(" ", jobArgs));
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().putAll(env);
+    return builder.start().waitFor();
+  }
+
+  private static void verify(LocalElasticsearch es, String warehouse) {
+    SparkSession spark = LocalSpark.session();
+    spark.conf().set("spark.sql.catalog.es", "io.eslake.spark.ElasticsearchCatalog");
+    spark.conf().set("spark.sql.catalog.es.url", es.url());
+    spark.conf().set("spark.sql.catalog.es.username", es.username());
+    spark.conf().set("spark.sql.catalog.es.password", es.password());
+    System.out.println();
+    System.out.printf("%-12s %12s %12s  %s%n", "index", "ES _count", "Delta rows", "same");
+    boolean allSame = true;
+    for (Row table : spark.sql("SHOW TABLES IN es").collectAsList()) {
+      String index = table.getString(1);
+      long esCount = es.admin().count(index);
+      long deltaRows = spark.read().format("delta").load(warehouse + "/" + index).count();
+      allSame &= esCount == deltaRows;
+      System.out.printf(
+          Locale.ROOT, "%-12s %,12d %,12d  %s%n", index, esCount, deltaRows, esCount == deltaRows);
+    }
+    String query =
+        "SELECT origin, COUNT(*) AS flights, ROUND(AVG(delay), 2) AS avg_delay FROM %s"
+            + " GROUP BY origin ORDER BY flights DESC, origin LIMIT 5";
+    List<Row> live = spark.sql(String.format(query, "es.flights")).collectAsList();
+    List<Row> synced =
+        spark.sql(String.format(query, "delta.`" + warehouse + "/flights`")).collectAsList();
+    System.out.println();
+    System.out.println("Busiest origins, live through the catalog: " + live);
+    System.out.println("Busiest origins, from the Delta table:      " + synced);
+    allSame &= live.equals(synced);
+    System.out.println(allSame ? "Quickstart OK: Delta matches Elasticsearch." : "MISMATCH");
+    if (!allSame) {
+      System.exit(1);
+    }
+  }
+
+  private static Path applicationJar() throws IOException {
+    try (var files = Files.list(Path.of("target"))) {
+      return files
+          .filter(p -> p.getFileName().toString().matches("eslake-.*\\.jar"))
+          .filter(p -> !p.getFileName().toString().contains("tests"))
+          .findFirst()
+          .orElseThrow(() -> new IOException("No target/eslake-*.jar: run mvn package first"))
+          .toAbsolutePath();
+    }
+  }
+
+  /** This JVM's classpath without the project's own classes, which come from the jar instead. */
+  private static String sparkClasspath() {
+    String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+    List<String> kept = new ArrayList<>();
+    for (String entry : entries) {
+      Path p = Path.of(entry).toAbsolutePath();
+      boolean own =
+          p.endsWith(Path.of("target", "classes")) || p.endsWith(Path.of("target", "test-classes"));
+      if (!own) {
+        kept.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, kept);
+  }
+}

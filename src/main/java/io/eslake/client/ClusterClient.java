@@ -1,0 +1,285 @@
+package io.eslake.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.http.HttpHost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.message.BasicHeader;
+import org.apache.http.nio.entity.NStringEntity;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.HttpAsyncResponseConsumerFactory;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+
+/**
+ * The requests the connector sends to a cluster: listing, mappings, settings, counts and scroll
+ * pages. One instance holds one connection pool; close it when done. Used on the driver for
+ * planning and on executors for reading; it knows nothing of Spark.
+ */
+public final class ClusterClient implements Closeable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Responses are buffered per page; a page can be large when documents are. */
+  private static final int PAGE_BUFFER_LIMIT_BYTES = 512 * 1024 * 1024;
+
+  private static final String SCROLL_FILTER =
+      "_scroll_id,timed_out,_shards.total,_shards.failed,_shards.failures,"
+          + "hits.hits._id,hits.hits._index,hits.hits._source";
+
+  private final ConnectionSettings settings;
+  private final RestClient rest;
+  private final RequestOptions pageOptions;
+
+  private ClusterClient(ConnectionSettings settings, RestClient rest) {
+    this.settings = settings;
+    this.rest = rest;
+    RequestOptions.Builder options = RequestOptions.DEFAULT.toBuilder();
+    options.setHttpAsyncResponseConsumerFactory(
+        new HttpAsyncResponseConsumerFactory.HeapBufferedResponseConsumerFactory(
+            PAGE_BUFFER_LIMIT_BYTES));
+    this.pageOptions = options.build();
+  }
+
+  /** Builds a client; no request is sent until a method is called. */
+  public static ClusterClient connect(ConnectionSettings settings) {
+    HttpHost[] hosts =
+        settings.nodes().stream()
+            .map(uri -> new HttpHost(uri.getHost(), uri.getPort(), uri.getScheme()))
+            .toArray(HttpHost[]::new);
+    RestClientBuilder builder = RestClient.builder(hosts);
+    if (!settings.pathPrefix().isEmpty()) {
+      builder.setPathPrefix(settings.pathPrefix());
+    }
+    settings
+        .credentials()
+        .authorizationHeader()
+        .ifPresent(
+            value ->
+                builder.setDefaultHeaders(
+                    new org.apache.http.Header[] {new BasicHeader("Authorization", value)}));
+    builder.setRequestConfigCallback(
+        config ->
+            config
+                .setConnectTimeout(settings.connectTimeoutMillis())
+                .setSocketTimeout(settings.socketTimeoutMillis()));
+    return new ClusterClient(settings, builder.build());
+  }
+
+  public ConnectionSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Resolves a name or wildcard pattern to the open indices, aliases and data streams it matches.
+   * Uses {@code _resolve/index}, which a role with only index privileges may call.
+   */
+  public ResolvedNames resolve(String pattern, boolean includeHidden) {
+    Request request = new Request("GET", "/_resolve/index/" + PathSegments.encode(pattern));
+    request.addParameter("expand_wildcards", includeHidden ? "open,hidden" : "open");
+    request.addParameter("ignore_unavailable", "true");
+    return ResolvedNames.parse(json(request, "list indices matching '" + pattern + "'"));
+  }
+
+  /**
+   * Returns the mappings of every concrete index behind a name, keyed by concrete index name.
+   *
+   * @throws ClusterException when no such index exists
+   */
+  public Map<String, JsonNode> mappings(String name) {
+    Request request = new Request("GET", "/" + PathSegments.encode(name) + "/_mapping");
+    JsonNode body = json(request, "read the mapping of '" + name + "'");
+    Map<String, JsonNode> byIndex = new java.util.LinkedHashMap<>();
+    body.fields().forEachRemaining(e -> byIndex.put(e.getKey(), e.getValue().path("mappings")));
+    return byIndex;
+  }
+
+  /** The total number of primary shards across the concrete indices behind a name. */
+  public int primaryShards(String name) {
+    Request request =
+        new Request("GET", "/" + PathSegments.encode(name) + "/_settings/index.number_of_shards");
+    request.addParameter("flat_settings", "true");
+    JsonNode body = json(request, "read the settings of '" + name + "'");
+    int shards = 0;
+    for (JsonNode index : body) {
+      shards += index.path("settings").path("index.number_of_shards").asInt(1);
+    }
+    return Math.max(1, shards);
+  }
+
+  /** The number of documents behind a name, as a search would see them now. */
+  public long count(String name) {
+    Request request = new Request("GET", "/" + PathSegments.encode(name) + "/_count");
+    return json(request, "count documents in '" + name + "'").path("count").asLong();
+  }
+
+  /** Opens the scroll of one slice and returns its first page. */
+  public SearchPage openScroll(ScrollQuery query) {
+    String name = query.index();
+    Request request = new Request("POST", "/" + PathSegments.encode(name) + "/_search");
+    request.addParameter("scroll", query.keepAlive());
+    request.addParameter("filter_path", SCROLL_FILTER);
+    request.setEntity(new NStringEntity(query.body().toString(), ContentType.APPLICATION_JSON));
+    request.setOptions(pageOptions);
+    return page(request, name, "open a scroll on '" + name + "'");
+  }
+
+  /** Fetches the next page of a slice's scroll. */
+  public SearchPage continueScroll(ScrollQuery query, String scrollId) {
+    Request request = new Request("POST", "/_search/scroll");
+    request.addParameter("filter_path", SCROLL_FILTER);
+    ObjectNode body =
+        JSON.createObjectNode().put("scroll", query.keepAlive()).put("scroll_id", scrollId);
+    request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
+    request.setOptions(pageOptions);
+    return page(request, query.index(), "read the next page of '" + query.index() + "'");
+  }
+
+  /**
+   * Releases a scroll context on the cluster. Never throws: a failure to clear is not worth hiding
+   * the outcome of the read; the context then expires on its own after its keep-alive.
+   *
+   * @return whether the cluster confirmed the release
+   */
+  public boolean clearScroll(String scrollId) {
+    Request request = new Request("DELETE", "/_search/scroll");
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("scroll_id").add(scrollId);
+    request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
+    try {
+      Response response = rest.performRequest(request);
+      EntityUtils.consumeQuietly(response.getEntity());
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Sends any request and returns its parsed JSON body; for callers outside the read path. */
+  public JsonNode send(String method, String endpoint, String jsonBody, String what) {
+    Request request = new Request(method, endpoint);
+    if (jsonBody != null) {
+      request.setEntity(new NStringEntity(jsonBody, ContentType.APPLICATION_JSON));
+    }
+    return json(request, what);
+  }
+
+  @Override
+  public void close() {
+    try {
+      rest.close();
+    } catch (IOException ignored) {
+      // Closing a pool that failed to close leaves nothing a caller can act on.
+    }
+  }
+
+  private SearchPage page(Request request, String name, String what) {
+    Response response = perform(request, what);
+    try {
+      InputStream content = response.getEntity().getContent();
+      return SearchPage.open(content, name);
+    } catch (IOException e) {
+      throw ClusterException.unexpectedResponse(what, e.getMessage(), e);
+    }
+  }
+
+  private JsonNode json(Request request, String what) {
+    Response response = perform(request, what);
+    try (InputStream content = response.getEntity().getContent()) {
+      return JSON.readTree(content);
+    } catch (IOException e) {
+      throw ClusterException.unexpectedResponse(what, e.getMessage(), e);
+    }
+  }
+
+  private Response perform(Request request, String what) {
+    try {
+      return rest.performRequest(request);
+    } catch (ResponseException e) {
+      throw translate(e, what);
+    } catch (ConnectException
+        | UnknownHostException
+        | NoRouteToHostException
+        | SocketTimeoutException
+        | javax.net.ssl.SSLException e) {
+      throw ClusterException.unreachable(settings.displayUrl(), e);
+    } catch (IOException e) {
+      throw ClusterException.unreachable(settings.displayUrl(), e);
+    }
+  }
+
+  private ClusterException translate(ResponseException e, String what) {
+    Response response = e.getResponse();
+    int status = response.getStatusLine().getStatusCode();
+    String body = readQuietly(response);
+    ErrorBody error = ErrorBody.parse(body);
+    String url = settings.displayUrl();
+    if (status == 401) {
+      return ClusterException.unauthorized(url, settings.credentials());
+    }
+    if (status == 403) {
+      return ClusterException.forbidden(url, what, error.reason());
+    }
+    if (status == 404 && error.type().equals("index_not_found_exception")) {
+      return ClusterException.noSuchIndex(error.index().isEmpty() ? what : error.index());
+    }
+    return ClusterException.requestFailed(url, what, status, error.reason());
+  }
+
+  private static String readQuietly(Response response) {
+    try {
+      return response.getEntity() == null
+          ? ""
+          : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The parts of an Elasticsearch error body worth showing. */
+  private record ErrorBody(String type, String reason, String index) {
+    static ErrorBody parse(String body) {
+      try {
+        JsonNode error = JSON.readTree(body).path("error");
+        if (error.isTextual()) {
+          return new ErrorBody("", error.asText(), "");
+        }
+        return new ErrorBody(
+            error.path("type").asText(""),
+            error.path("reason").asText(body),
+            error.path("index").asText(""));
+      } catch (IOException | RuntimeException e) {
+        return new ErrorBody("", body.length() > 300 ? body.substring(0, 300) : body, "");
+      }
+    }
+  }
+
+  /** The first node, for messages. */
+  URI firstNode() {
+    return settings.nodes().get(0);
+  }
+
+  /** Names from {@code _resolve/index} as lists, in the order the cluster gave them. */
+  static List<String> texts(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asText()));
+    return values;
+  }
+}

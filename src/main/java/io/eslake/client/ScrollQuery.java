@@ -1,0 +1,55 @@
+package io.eslake.client;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One slice of a sliced scroll over an index: what to fetch and how. Planned on the driver,
+ * executed on an executor.
+ *
+ * @param index the index, alias or data stream to read
+ * @param sourceIncludes the {@code _source} paths to fetch; null for the whole source, empty for
+ *     none
+ * @param pageSize documents per page
+ * @param keepAlive how long the cluster keeps the scroll between pages, e.g. "5m"
+ * @param sliceId this slice, from 0
+ * @param sliceCount the number of slices; 1 reads the index without slicing
+ */
+public record ScrollQuery(
+    String index,
+    List<String> sourceIncludes,
+    int pageSize,
+    String keepAlive,
+    int sliceId,
+    int sliceCount)
+    implements Serializable {
+
+  public ScrollQuery {
+    sourceIncludes = sourceIncludes == null ? null : List.copyOf(sourceIncludes);
+  }
+
+  /**
+   * The search body: documents in index order (the cheapest order to read), only the source paths
+   * needed. A scroll always counts its total hits; the response filter keeps the count off the
+   * wire.
+   */
+  ObjectNode body() {
+    ObjectNode body = ClusterClient.JSON.createObjectNode();
+    body.put("size", pageSize);
+    body.putArray("sort").add("_doc");
+    if (sourceIncludes == null) {
+      body.put("_source", true);
+    } else if (sourceIncludes.isEmpty()) {
+      body.put("_source", false);
+    } else {
+      ArrayNode includes = body.putObject("_source").putArray("includes");
+      sourceIncludes.forEach(includes::add);
+    }
+    if (sliceCount > 1) {
+      body.putObject("slice").put("id", sliceId).put("max", sliceCount);
+    }
+    return body;
+  }
+}

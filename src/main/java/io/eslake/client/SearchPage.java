@@ -1,0 +1,191 @@
+package io.eslake.client;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One page of search hits, parsed as a stream: hits are handed out one at a time, with the parser
+ * positioned on each hit's {@code _source}, so no page is ever turned into a tree of objects.
+ *
+ * <p>A page that reports failed shards or a timeout throws instead of ending early: a partial page
+ * must never pass for the end of the data. Call {@link #nextHit} until it returns false, then read
+ * {@link #scrollId()} and {@link #hitCount()}; close the page to release its buffer.
+ */
+public final class SearchPage implements Closeable {
+
+  /** Receives the parts of one hit, in the order they appear in the response. */
+  public interface HitVisitor {
+    void id(JsonParser parser) throws IOException;
+
+    void index(JsonParser parser) throws IOException;
+
+    /** Consumes the whole {@code _source} object; the parser is on its START_OBJECT. */
+    void source(JsonParser parser) throws IOException;
+  }
+
+  private final JsonParser parser;
+  private final String name;
+  private String scrollId;
+  private int hitCount;
+  private boolean inHits;
+  private boolean finished;
+
+  private SearchPage(JsonParser parser, String name) {
+    this.parser = parser;
+    this.name = name;
+  }
+
+  static SearchPage open(InputStream content, String name) throws IOException {
+    JsonParser parser = ClusterClient.JSON.getFactory().createParser(content);
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw new IOException("a search response must be a JSON object");
+    }
+    return new SearchPage(parser, name);
+  }
+
+  /**
+   * Moves to the next hit and hands its parts to the visitor.
+   *
+   * @return false when the page has no more hits
+   */
+  public boolean nextHit(HitVisitor visitor) throws IOException {
+    if (!inHits && !advanceToHits()) {
+      return false;
+    }
+    JsonToken token = parser.nextToken();
+    if (token == JsonToken.END_ARRAY) {
+      inHits = false;
+      skipRestOfHitsObject();
+      advanceToHits();
+      return false;
+    }
+    if (token != JsonToken.START_OBJECT) {
+      throw new IOException("expected a hit object, found " + token);
+    }
+    readHit(visitor);
+    hitCount++;
+    return true;
+  }
+
+  /** The scroll id the page carried; complete once {@link #nextHit} has returned false. */
+  public String scrollId() {
+    return scrollId;
+  }
+
+  /** The number of hits handed out so far. */
+  public int hitCount() {
+    return hitCount;
+  }
+
+  @Override
+  public void close() throws IOException {
+    parser.close();
+  }
+
+  private void readHit(HitVisitor visitor) throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "_id" -> visitor.id(parser);
+        case "_index" -> visitor.index(parser);
+        case "_source" -> visitor.source(parser);
+        default -> parser.skipChildren();
+      }
+    }
+  }
+
+  /**
+   * Reads the envelope until the parser stands inside the hits array or the response ends.
+   *
+   * @return whether hits follow
+   */
+  private boolean advanceToHits() throws IOException {
+    while (!finished) {
+      JsonToken token = parser.nextToken();
+      if (token == JsonToken.END_OBJECT || token == null) {
+        finished = true;
+        return false;
+      }
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "_scroll_id" -> scrollId = parser.getText();
+        case "timed_out" -> {
+          if (parser.getBooleanValue()) {
+            throw ClusterException.timedOut(name);
+          }
+        }
+        case "_shards" -> checkShards();
+        case "hits" -> {
+          if (enterHitsArray()) {
+            inHits = true;
+            return true;
+          }
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    return false;
+  }
+
+  /** Inside the "hits" object, moves to the start of its "hits" array, if there is one. */
+  private boolean enterHitsArray() throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (field.equals("hits") && value == JsonToken.START_ARRAY) {
+        return true;
+      }
+      parser.skipChildren();
+    }
+    return false;
+  }
+
+  /** After the hits array, skips what remains of the enclosing "hits" object. */
+  private void skipRestOfHitsObject() throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      parser.nextToken();
+      parser.skipChildren();
+    }
+  }
+
+  private void checkShards() throws IOException {
+    int total = 0;
+    int failed = 0;
+    List<String> reasons = new ArrayList<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "total" -> total = parser.getIntValue();
+        case "failed" -> failed = parser.getIntValue();
+        case "failures" -> reasons = readFailureReasons();
+        default -> parser.skipChildren();
+      }
+    }
+    if (failed > 0) {
+      throw ClusterException.shardsFailed(name, failed, total, reasons);
+    }
+  }
+
+  private List<String> readFailureReasons() throws IOException {
+    List<String> reasons = new ArrayList<>();
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return reasons;
+    }
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      com.fasterxml.jackson.databind.JsonNode failure = ClusterClient.JSON.readTree(parser);
+      String type = failure.path("reason").path("type").asText("");
+      String reason = failure.path("reason").path("reason").asText(failure.toString());
+      reasons.add(type.isEmpty() ? reason : type + ": " + reason);
+    }
+    return reasons;
+  }
+}

@@ -1,0 +1,140 @@
+package io.eslake.spark;
+
+import io.eslake.client.ClusterClient;
+import io.eslake.client.ClusterException;
+import io.eslake.client.ResolvedNames;
+import io.eslake.types.IndexMapping;
+import io.eslake.types.SchemaConverter;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.connector.catalog.TableChange;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Spark catalog whose tables are the indices of one Elasticsearch cluster, discovered live.
+ * Register it with {@code spark.sql.catalog.<name>=io.eslake.spark.ElasticsearchCatalog} and give
+ * its options as {@code spark.sql.catalog.<name>.<option>}; see {@link ConnectorOptions}.
+ *
+ * <p>Spark creates one instance per session on the driver. Tables live in the root namespace:
+ * {@code <name>.<index>}. Names starting with "." are system indices and are never tables.
+ */
+public final class ElasticsearchCatalog implements TableCatalog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchCatalog.class);
+
+  private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
+  private String name;
+  private ConnectorOptions options;
+
+  @Override
+  public void initialize(String name, CaseInsensitiveStringMap options) {
+    this.name = name;
+    this.options = ConnectorOptions.of(options.asCaseSensitiveMap());
+    this.options.connection();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Identifier[] listTables(String[] namespace) throws NoSuchNamespaceException {
+    requireRootNamespace(namespace);
+    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      ResolvedNames names = client.resolve("*", false);
+      return names.indices().stream()
+          .filter(ElasticsearchCatalog::isListed)
+          .map(index -> Identifier.of(new String[0], index.name()))
+          .sorted(java.util.Comparator.comparing(Identifier::name))
+          .toArray(Identifier[]::new);
+    }
+  }
+
+  @Override
+  public Table loadTable(Identifier ident) throws NoSuchTableException {
+    if (ident.namespace().length > 0 || ident.name().startsWith(".")) {
+      throw new NoSuchTableException(ident);
+    }
+    String index = ident.name();
+    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      Map<String, com.fasterxml.jackson.databind.JsonNode> mappings = client.mappings(index);
+      if (mappings.isEmpty()) {
+        throw new NoSuchTableException(ident);
+      }
+      // TODO(#4): merge the mappings of an alias or data stream with a widening rule.
+      IndexMapping mapping = IndexMapping.parse(mappings.values().iterator().next());
+      StructType schema =
+          SchemaConverter.toSchema(mapping, (path, type) -> warnOnce(index, path, type));
+      return new ElasticsearchTable(index, schema, options);
+    } catch (ClusterException e) {
+      if (e.kind() == ClusterException.Kind.NOT_FOUND) {
+        throw new NoSuchTableException(ident);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Table createTable(
+      Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties) {
+    throw readOnly("create table " + ident);
+  }
+
+  @Override
+  public Table alterTable(Identifier ident, TableChange... changes) {
+    throw readOnly("alter table " + ident);
+  }
+
+  @Override
+  public boolean dropTable(Identifier ident) {
+    throw readOnly("drop table " + ident);
+  }
+
+  @Override
+  public void renameTable(Identifier oldIdent, Identifier newIdent) {
+    throw readOnly("rename table " + oldIdent);
+  }
+
+  /** Whether an index is a table: not a system index, not hidden, not behind a data stream. */
+  static boolean isListed(ResolvedNames.Index index) {
+    return !index.isSystem() && !index.isHidden() && !index.isBackingIndex();
+  }
+
+  private void warnOnce(String index, String path, String type) {
+    if (warnedFields.add(index + "/" + path)) {
+      LOG.warn(
+          "Field '{}' of index '{}' has type '{}', which has no column type of its own: it is"
+              + " read as a JSON string column.",
+          path,
+          index,
+          type);
+    }
+  }
+
+  private void requireRootNamespace(String[] namespace) throws NoSuchNamespaceException {
+    if (namespace.length > 0) {
+      throw new NoSuchNamespaceException(namespace);
+    }
+  }
+
+  private UnsupportedOperationException readOnly(String operation) {
+    return new UnsupportedOperationException(
+        "Cannot "
+            + operation
+            + " in catalog '"
+            + name
+            + "': its tables are Elasticsearch indices,"
+            + " read-only through Spark.");
+  }
+}

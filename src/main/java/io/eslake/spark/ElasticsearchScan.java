@@ -1,0 +1,160 @@
+package io.eslake.spark;
+
+import io.eslake.client.ClusterClient;
+import io.eslake.client.ConnectionSettings;
+import io.eslake.client.ScrollQuery;
+import io.eslake.types.RowDecoder;
+import io.eslake.types.SchemaConverter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read of one index as a sliced scroll: one input partition per slice. Planned on the driver when
+ * Spark asks for partitions; each partition then reads its slice on an executor.
+ */
+final class ElasticsearchScan implements Scan, Batch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchScan.class);
+
+  /** The most slices a scroll may have unless the index raises index.max_slices_per_scroll. */
+  private static final int MAX_SLICES = 1024;
+
+  private final String index;
+  private final StructType readSchema;
+  private final ConnectorOptions options;
+  private final List<String> sourceIncludes;
+
+  ElasticsearchScan(
+      String index, StructType tableSchema, StructType readSchema, ConnectorOptions options) {
+    this.index = index;
+    this.readSchema = readSchema;
+    this.options = options;
+    this.sourceIncludes = sourceIncludes(tableSchema, readSchema);
+  }
+
+  @Override
+  public StructType readSchema() {
+    return readSchema;
+  }
+
+  @Override
+  public String description() {
+    String fields = sourceIncludes == null ? "all" : String.valueOf(sourceIncludes);
+    String slices = options.slices() == 0 ? "auto" : String.valueOf(options.slices());
+    return "ElasticsearchScan[index="
+        + index
+        + ", source="
+        + fields
+        + ", slices="
+        + slices
+        + ", page_size="
+        + options.pageSize()
+        + "]";
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions() {
+    ConnectionSettings connection = options.connection();
+    int shards;
+    long documents;
+    try (ClusterClient client = ClusterClient.connect(connection)) {
+      shards = client.primaryShards(index);
+      documents = client.count(index);
+    }
+    int slices = options.slices() > 0 ? options.slices() : autoSlices(shards, documents);
+    List<InputPartition> partitions = new ArrayList<>(slices);
+    for (int slice = 0; slice < slices; slice++) {
+      ScrollQuery query =
+          new ScrollQuery(
+              index, sourceIncludes, options.pageSize(), options.scrollKeepAlive(), slice, slices);
+      partitions.add(new SlicePartition(query, connection));
+    }
+    LOG.info(
+        "Planned read of index '{}': {} documents in {} primary shards, {} slices of up to {}"
+            + " documents per page, source {}",
+        index,
+        documents,
+        shards,
+        slices,
+        options.pageSize(),
+        sourceIncludes == null ? "all" : sourceIncludes);
+    return partitions.toArray(InputPartition[]::new);
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new SliceReaderFactory(readSchema);
+  }
+
+  /**
+   * One slice per primary shard, since a slice count equal to the shard count splits by shard at no
+   * cost to the cluster; more when shards are so large that a slice would take too long alone.
+   */
+  static int autoSlices(int shards, long documents) {
+    long bySize =
+        (documents + ConnectorOptions.DOCUMENTS_PER_SLICE - 1)
+            / ConnectorOptions.DOCUMENTS_PER_SLICE;
+    return (int) Math.min(MAX_SLICES, Math.max(Math.max(1, shards), bySize));
+  }
+
+  /**
+   * The {@code _source} paths a read schema needs: null when it needs the whole table, empty when
+   * it needs no source field at all (only {@code _id}, or a count).
+   */
+  static List<String> sourceIncludes(StructType tableSchema, StructType readSchema) {
+    if (!RowDecoder.needsSource(readSchema)) {
+      return List.of();
+    }
+    if (readSchema.equals(tableSchema)) {
+      return null;
+    }
+    List<String> paths = new ArrayList<>();
+    for (StructField field : readSchema.fields()) {
+      if (field.name().equals(SchemaConverter.ID_COLUMN)) {
+        continue;
+      }
+      StructField full = tableSchema.apply(field.name());
+      collectPaths(field.name(), field.dataType(), full.dataType(), paths);
+    }
+    return paths;
+  }
+
+  /** Adds the path of a column, or of its required sub-fields when Spark pruned a struct. */
+  private static void collectPaths(String path, DataType read, DataType full, List<String> paths) {
+    StructType readStruct = structOf(read);
+    StructType fullStruct = structOf(full);
+    if (readStruct == null || fullStruct == null || readStruct.equals(fullStruct)) {
+      paths.add(path);
+      return;
+    }
+    for (StructField child : readStruct.fields()) {
+      StructField fullChild = fullStruct.apply(child.name());
+      collectPaths(path + "." + child.name(), child.dataType(), fullChild.dataType(), paths);
+    }
+  }
+
+  private static StructType structOf(DataType type) {
+    if (type instanceof StructType struct) {
+      return struct;
+    }
+    if (type instanceof ArrayType array && array.elementType() instanceof StructType struct) {
+      return struct;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,32 @@
+package io.eslake.spark;
+
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.types.StructType;
+
+/** Collects what a query needs from an index before the scan is planned. Driver only. */
+final class ElasticsearchScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns {
+
+  private final String index;
+  private final StructType tableSchema;
+  private final ConnectorOptions options;
+  private StructType readSchema;
+
+  ElasticsearchScanBuilder(String index, StructType tableSchema, ConnectorOptions options) {
+    this.index = index;
+    this.tableSchema = tableSchema;
+    this.options = options;
+    this.readSchema = tableSchema;
+  }
+
+  @Override
+  public void pruneColumns(StructType requiredSchema) {
+    this.readSchema = requiredSchema;
+  }
+
+  @Override
+  public Scan build() {
+    return new ElasticsearchScan(index, tableSchema, readSchema, options);
+  }
+}

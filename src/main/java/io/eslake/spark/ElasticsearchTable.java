@@ -1,0 +1,50 @@
+package io.eslake.spark;
+
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/** One index as a read-only table. Built by the catalog on the driver for each query. */
+final class ElasticsearchTable implements SupportsRead {
+
+  private final String index;
+  private final StructType schema;
+  private final ConnectorOptions options;
+
+  ElasticsearchTable(String index, StructType schema, ConnectorOptions options) {
+    this.index = index;
+    this.schema = schema;
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return index;
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public StructType schema() {
+    return schema;
+  }
+
+  @Override
+  public Set<TableCapability> capabilities() {
+    return Set.of(TableCapability.BATCH_READ);
+  }
+
+  @Override
+  public Map<String, String> properties() {
+    return Map.of("es.index", index, "es.key", "_id");
+  }
+
+  @Override
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap readOptions) {
+    return new ElasticsearchScanBuilder(
+        index, schema, options.overriddenBy(readOptions.asCaseSensitiveMap()));
+  }
+}

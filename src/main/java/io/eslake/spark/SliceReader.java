@@ -1,0 +1,130 @@
+package io.eslake.spark;
+
+import com.fasterxml.jackson.core.JsonParser;
+import io.eslake.client.ClusterClient;
+import io.eslake.client.ScrollQuery;
+import io.eslake.client.SearchPage;
+import io.eslake.types.DecodeException;
+import io.eslake.types.RowDecoder;
+import java.io.IOException;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one slice on an executor: opens its scroll, decodes page after page straight into rows, and
+ * clears the scroll on close, whether the read finished, failed or was cancelled. Holds one page at
+ * a time, never the slice.
+ */
+final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitVisitor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SliceReader.class);
+
+  private final ScrollQuery query;
+  private final ClusterClient client;
+  private final RowDecoder decoder;
+  private SearchPage page;
+  private String scrollId;
+  private long documents;
+  private long pages;
+  private boolean finished;
+  private boolean closed;
+
+  SliceReader(SlicePartition partition, StructType readSchema) {
+    this.query = partition.query();
+    this.client = ClusterClient.connect(partition.connection());
+    this.decoder = RowDecoder.forSchema(readSchema);
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    while (!finished) {
+      if (page == null) {
+        page = scrollId == null ? client.openScroll(query) : client.continueScroll(query, scrollId);
+        pages++;
+      }
+      decoder.startRow();
+      if (page.nextHit(this)) {
+        documents++;
+        return true;
+      }
+      endPage();
+    }
+    return false;
+  }
+
+  @Override
+  public InternalRow get() {
+    return decoder.row();
+  }
+
+  @Override
+  public void id(JsonParser parser) throws IOException {
+    decoder.readId(parser);
+  }
+
+  @Override
+  public void index(JsonParser parser) {
+    // The concrete index is not a column yet; data streams and aliases will need it (#4).
+  }
+
+  @Override
+  public void source(JsonParser parser) throws IOException {
+    try {
+      decoder.readSource(parser);
+    } catch (DecodeException e) {
+      throw e.inIndex(query.index());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    String toClear = page != null && page.scrollId() != null ? page.scrollId() : scrollId;
+    closePage();
+    if (toClear != null && !client.clearScroll(toClear)) {
+      LOG.warn(
+          "Could not clear the scroll of slice {} of index '{}'; the cluster drops it after {}.",
+          query.sliceId(),
+          query.index(),
+          query.keepAlive());
+    }
+    client.close();
+    LOG.debug(
+        "Slice {}/{} of index '{}': {} documents in {} pages",
+        query.sliceId(),
+        query.sliceCount(),
+        query.index(),
+        documents,
+        pages);
+  }
+
+  private void endPage() {
+    int hits = page.hitCount();
+    if (page.scrollId() != null) {
+      scrollId = page.scrollId();
+    }
+    closePage();
+    if (hits == 0) {
+      finished = true;
+    }
+  }
+
+  private void closePage() {
+    if (page == null) {
+      return;
+    }
+    try {
+      page.close();
+    } catch (IOException e) {
+      LOG.debug("Closing a page buffer failed", e);
+    } finally {
+      page = null;
+    }
+  }
+}

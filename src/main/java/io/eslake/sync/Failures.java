@@ -1,0 +1,50 @@
+package io.eslake.sync;
+
+import io.eslake.client.ClusterException;
+import io.eslake.types.DecodeException;
+
+/**
+ * Finds the failure worth telling a user in what Spark throws: the connector's own exceptions sit
+ * several causes deep inside Spark's task and job failures.
+ */
+final class Failures {
+
+  private Failures() {}
+
+  /** The first cluster or decoding failure in the cause chain, else the deepest cause. */
+  static Throwable rootOf(Throwable failure) {
+    Throwable deepest = failure;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ClusterException
+          || t instanceof DecodeException
+          || t instanceof UsageException
+          || t instanceof IllegalArgumentException) {
+        return t;
+      }
+      deepest = t;
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return deepest;
+  }
+
+  /** The failure as one line. */
+  static String oneLine(Throwable failure) {
+    Throwable root = rootOf(failure);
+    String message = root.getMessage();
+    if (message == null || message.isBlank()) {
+      message = root.getClass().getSimpleName();
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** Whether a failure means the cluster cannot be reached or refused the credentials. */
+  static boolean isConnectionFailure(Throwable failure) {
+    return rootOf(failure) instanceof ClusterException cluster
+        && (cluster.kind() == ClusterException.Kind.UNAVAILABLE
+            || cluster.kind() == ClusterException.Kind.CONFIGURATION
+            || cluster.kind() == ClusterException.Kind.PERMISSION);
+  }
+}

@@ -1,0 +1,30 @@
+package io.eslake.sync;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one sync run needs, validated.
+ *
+ * @param catalogOptions options for the Elasticsearch catalog the job reads through; secrets are
+ *     given as references (an environment variable or a file), never as values
+ * @param include index names or wildcard patterns to sync
+ * @param exclude index names or wildcard patterns to leave out
+ * @param tablePrefix prepended to every table name
+ * @param warehouse the folder Delta tables are written under, when no database is given
+ * @param database the metastore database to write tables into, or null to write by path
+ */
+public record SyncConfig(
+    Map<String, String> catalogOptions,
+    List<String> include,
+    List<String> exclude,
+    String tablePrefix,
+    String warehouse,
+    String database) {
+
+  public SyncConfig {
+    catalogOptions = Map.copyOf(catalogOptions);
+    include = List.copyOf(include);
+    exclude = List.copyOf(exclude);
+  }
+}
