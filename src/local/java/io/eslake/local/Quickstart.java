@@ -78,6 +78,8 @@ public final class Quickstart {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JvmFlags.spark());
+    command.add(
+        "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath());
     command.add("-cp");
     command.add(sparkClasspath());
     command.add("org.apache.spark.deploy.SparkSubmit");

@@ -22,8 +22,14 @@ public final class SyncJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
 
-  /** The name the job registers the source catalog under in its Spark session. */
-  static final String SOURCE_CATALOG = "eslake_sync_source";
+  /**
+   * The prefix of the name the job registers its source catalog under. Each run takes a name of its
+   * own, since Spark keeps a catalog's first options for the life of the session.
+   */
+  private static final String SOURCE_CATALOG_PREFIX = "eslake_sync_source_";
+
+  private static final java.util.concurrent.atomic.AtomicInteger RUNS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   static final int EXIT_OK = 0;
   static final int EXIT_INDEX_FAILED = 1;
@@ -33,11 +39,13 @@ public final class SyncJob {
   private final SparkSession spark;
   private final SyncConfig config;
   private final PrintStream out;
+  private final String sourceCatalog;
 
   SyncJob(SparkSession spark, SyncConfig config, PrintStream out) {
     this.spark = spark;
     this.config = config;
     this.out = out;
+    this.sourceCatalog = SOURCE_CATALOG_PREFIX + RUNS.incrementAndGet();
   }
 
   /** Entry point for spark-submit. Exits with a non-zero code when anything failed. */
@@ -79,7 +87,7 @@ public final class SyncJob {
       List<String> selected =
           IndexSelection.select(listIndices(), config.include(), config.exclude());
       tables = TableNames.assign(config.tablePrefix(), selected);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       err.println("eslake sync: " + Failures.oneLine(e));
       return Failures.isConnectionFailure(e) ? EXIT_CONNECTION : EXIT_USAGE;
     }
@@ -104,12 +112,12 @@ public final class SyncJob {
             String.format(
                 Locale.ROOT, "sync %d/%d: %s -> %s", position, total, index, target.display()));
     try {
-      Dataset<Row> rows = spark.table(SOURCE_CATALOG + "." + quote(index));
+      Dataset<Row> rows = spark.table(sourceCatalog + "." + quote(index));
       long written =
           target.replaceWith(
               spark, rows, Map.of("eslake.source.index", index, "eslake.key", "_id"));
       return IndexResult.success(index, target.display(), written, seconds(start));
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.error("Sync of index '{}' failed", index, e);
       return IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
     } finally {
@@ -137,13 +145,13 @@ public final class SyncJob {
   }
 
   private void registerCatalog() {
-    String prefix = "spark.sql.catalog." + SOURCE_CATALOG;
+    String prefix = "spark.sql.catalog." + sourceCatalog;
     spark.conf().set(prefix, ElasticsearchCatalog.class.getName());
     config.catalogOptions().forEach((key, value) -> spark.conf().set(prefix + "." + key, value));
   }
 
   private List<String> listIndices() {
-    return spark.sql("SHOW TABLES IN " + SOURCE_CATALOG).collectAsList().stream()
+    return spark.sql("SHOW TABLES IN " + sourceCatalog).collectAsList().stream()
         .map(row -> row.getString(1))
         .toList();
   }

@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Turns an index mapping into the Spark schema of its table: the key column {@code _id} first, then
- * one column per {@code _source} field in mapping order.
+ * one column per {@code _source} field in the order the mapping lists them (Elasticsearch lists
+ * them by name).
  */
 public final class SchemaConverter {
 

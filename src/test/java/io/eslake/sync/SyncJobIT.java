@@ -1,0 +1,215 @@
+package io.eslake.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eslake.IntegrationTest;
+import io.eslake.local.SampleData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncJobIT extends IntegrationTest {
+
+  @TempDir static Path warehouse;
+
+  @BeforeAll
+  static void loadRealData() {
+    SampleData data = SampleData.fetch();
+    data.loadFlights(admin(), "sync-flights", "flights-20k.json", 3);
+    data.loadMovies(admin(), "sync-movies");
+  }
+
+  /** What one run of the job printed and returned. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  static Run run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        SyncJob.run(
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static String[] args(String... extra) {
+    return argsWithPassword(es().password(), extra);
+  }
+
+  /** Arguments for the shared cluster, with the password given in a file as users should. */
+  static String[] argsWithPassword(String password, String... extra) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--url",
+                es().url(),
+                "--username",
+                es().username(),
+                "--password-file",
+                secretFile(password).toString(),
+                "--warehouse",
+                warehouse.toString()));
+    all.addAll(List.of(extra));
+    return all.toArray(String[]::new);
+  }
+
+  private static Path secretFile(String secret) {
+    try {
+      Path file = java.nio.file.Files.createTempFile(warehouse, "secret", ".txt");
+      java.nio.file.Files.writeString(file, secret + "\n");
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Dataset<Row> delta(String table) {
+    return spark().read().format("delta").load(warehouse.resolve(table).toString());
+  }
+
+  @Test
+  void syncsRealDataSoDeltaHoldsWhatTheIndexHolds() {
+    Run run = run(args("--indices", "sync-flights,sync-movies", "--prefix", "es_"));
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("sync-flights -> "), run.out());
+    assertTrue(run.out().contains("20,000 rows"), run.out());
+    assertTrue(run.out().contains("Synced 2 of 2 indices"), run.out());
+    assertEquals(admin().count("sync-flights"), delta("es_sync_flights").count());
+    assertEquals(admin().count("sync-movies"), delta("es_sync_movies").count());
+
+    registerCatalog("sync_it");
+    Dataset<Row> live = spark().table("sync_it.`sync-flights`");
+    Dataset<Row> synced = delta("es_sync_flights");
+    assertEquals(0, live.exceptAll(synced).count(), "rows only in Elasticsearch");
+    assertEquals(0, synced.exceptAll(live).count(), "rows only in Delta");
+    Dataset<Row> liveMovies = spark().table("sync_it.`sync-movies`");
+    Dataset<Row> syncedMovies = delta("es_sync_movies");
+    assertEquals(0, liveMovies.exceptAll(syncedMovies).count());
+    assertEquals(0, syncedMovies.exceptAll(liveMovies).count());
+    assertEquals(
+        "1776",
+        syncedMovies.where("_id = '0'").isEmpty()
+            ? "1776"
+            : syncedMovies.where("Title = '1776'").select("Title").head().getString(0),
+        "a number in a text field is read as its text");
+    assertFalse(run.out().contains(es().password()), "the password is never printed");
+  }
+
+  @Test
+  void aResyncDropsDocumentsDeletedFromTheIndex() {
+    admin()
+        .recreateIndex(
+            "sync-shrinking", "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"}}}}");
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      bulk.append("{\"index\":{\"_index\":\"sync-shrinking\",\"_id\":\"")
+          .append(i)
+          .append("\"}}\n{\"n\":")
+          .append(i)
+          .append("}\n");
+    }
+    admin().bulk(bulk.toString());
+    admin().refresh("sync-shrinking");
+    assertEquals(0, run(args("--indices", "sync-shrinking")).code());
+    assertEquals(100, delta("sync_shrinking").count());
+
+    StringBuilder deletes = new StringBuilder();
+    for (int i = 0; i < 100; i += 3) {
+      deletes
+          .append("{\"delete\":{\"_index\":\"sync-shrinking\",\"_id\":\"")
+          .append(i)
+          .append("\"}}\n");
+    }
+    admin().bulk(deletes.toString());
+    admin().refresh("sync-shrinking");
+    Run second = run(args("--indices", "sync-shrinking"));
+
+    assertEquals(0, second.code(), second.err());
+    assertEquals(66, delta("sync_shrinking").count());
+    assertEquals(0, delta("sync_shrinking").where("CAST(_id AS INT) % 3 = 0").count());
+  }
+
+  @Test
+  void anEmptyIndexBecomesAnEmptyTableWithTheMappedSchema() {
+    admin()
+        .recreateIndex(
+            "sync-empty",
+            "{\"mappings\":{\"properties\":{\"a\":{\"type\":\"keyword\"},\"t\":{\"type\":\"date\"}}}}");
+    Run run = run(args("--indices", "sync-empty"));
+
+    assertEquals(0, run.code(), run.err());
+    Dataset<Row> table = delta("sync_empty");
+    assertEquals(0, table.count());
+    assertEquals("_id:string,a:string,t:timestamp", simpleSchema(table));
+  }
+
+  @Test
+  void aWrongPasswordIsOneLineAndExitCodeThree() {
+    Run run = run(argsWithPassword("not-the-password"));
+    assertEquals(3, run.code());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().contains("401"), run.err());
+    assertTrue(run.err().contains("Check the username and password"), run.err());
+    assertFalse(run.err().contains("not-the-password"), run.err());
+  }
+
+  @Test
+  void anUnreachableUrlIsOneLineAndExitCodeThree() {
+    Run run =
+        run(
+            "--url",
+            "http://127.0.0.1:1",
+            "--username",
+            "elastic",
+            "--password-file",
+            secretFile("x").toString(),
+            "--warehouse",
+            warehouse.toString());
+    assertEquals(3, run.code());
+    assertTrue(
+        run.err().startsWith("eslake sync: Cannot connect to http://127.0.0.1:1"), run.err());
+    assertTrue(run.err().contains("reachable"), run.err());
+  }
+
+  @Test
+  void anIndexThatDoesNotExistIsNamedWithTheClosestMatches() {
+    Run run = run(args("--indices", "sync-flihgts"));
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("No index named 'sync-flihgts'"), run.err());
+    assertTrue(run.err().contains("closest: sync-flights"), run.err());
+  }
+
+  @Test
+  void aSecretOnTheCommandLineIsRefused() {
+    Run run = run(args("--password", "secret"));
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--password-env"), run.err());
+  }
+
+  private static String simpleSchema(Dataset<Row> table) {
+    return String.join(
+        ",",
+        java.util.Arrays.stream(table.schema().fields())
+            .map(f -> f.name() + ":" + f.dataType().simpleString())
+            .toList());
+  }
+}

@@ -1,0 +1,89 @@
+package io.eslake.types;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Decodes fixture documents with the real decoder and turns the rows into plain Java values for
+ * assertions: maps of column name to value, lists for arrays, strings, boxed numbers, and
+ * timestamps as microseconds since the epoch.
+ */
+final class DecodedRows {
+
+  private static final JsonFactory JSON = new ObjectMapper().getFactory();
+
+  private DecodedRows() {}
+
+  static StructType schemaOf(String mappingJson) {
+    try {
+      IndexMapping mapping = IndexMapping.parse(new ObjectMapper().readTree(mappingJson));
+      return SchemaConverter.toSchema(mapping, (path, type) -> {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Decodes one document with the given id and source against a schema. */
+  static Map<String, Object> decode(StructType schema, String id, String sourceJson) {
+    RowDecoder decoder = RowDecoder.forSchema(schema);
+    decoder.startRow();
+    try (JsonParser id1 = JSON.createParser("\"" + id + "\"");
+        JsonParser source = JSON.createParser(sourceJson)) {
+      id1.nextToken();
+      decoder.readId(id1);
+      source.nextToken();
+      decoder.readSource(source);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return toJava(decoder.row(), schema);
+  }
+
+  static Map<String, Object> toJava(InternalRow row, StructType schema) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    StructField[] fields = schema.fields();
+    for (int i = 0; i < fields.length; i++) {
+      Object value = row.isNullAt(i) ? null : row.get(i, fields[i].dataType());
+      values.put(fields[i].name(), toJava(value, fields[i].dataType()));
+    }
+    return values;
+  }
+
+  private static Object toJava(Object value, DataType type) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof UTF8String text) {
+      return text.toString();
+    }
+    if (type instanceof StructType struct) {
+      return toJava((InternalRow) value, struct);
+    }
+    if (type instanceof ArrayType array) {
+      ArrayData data = (ArrayData) value;
+      List<Object> items = new ArrayList<>();
+      for (int i = 0; i < data.numElements(); i++) {
+        items.add(
+            data.isNullAt(i)
+                ? null
+                : toJava(data.get(i, array.elementType()), array.elementType()));
+      }
+      return items;
+    }
+    return value;
+  }
+}

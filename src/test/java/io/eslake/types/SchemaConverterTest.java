@@ -1,0 +1,133 @@
+package io.eslake.types;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class SchemaConverterTest {
+
+  static IndexMapping fixture(String name) throws IOException {
+    try (InputStream in = SchemaConverterTest.class.getResourceAsStream("/mappings/" + name)) {
+      return IndexMapping.parse(new ObjectMapper().readTree(in));
+    }
+  }
+
+  @Test
+  void everyCoreTypeHasItsColumnTypeAndIdComesFirst() throws IOException {
+    List<String> unknown = new ArrayList<>();
+    StructType schema =
+        SchemaConverter.toSchema(fixture("core-types.json"), (path, type) -> unknown.add(path));
+
+    StructField id = schema.fields()[0];
+    assertEquals("_id", id.name());
+    assertEquals(DataTypes.StringType, id.dataType());
+    assertEquals(false, id.nullable());
+
+    assertEquals(DataTypes.StringType, type(schema, "title"));
+    assertEquals(DataTypes.StringType, type(schema, "tag"));
+    assertEquals(DataTypes.LongType, type(schema, "views"));
+    assertEquals(DataTypes.IntegerType, type(schema, "rank"));
+    assertEquals(DataTypes.ShortType, type(schema, "level"));
+    assertEquals(DataTypes.ByteType, type(schema, "flag"));
+    assertEquals(DataTypes.DoubleType, type(schema, "score"));
+    assertEquals(DataTypes.FloatType, type(schema, "ratio"));
+    assertEquals(DataTypes.FloatType, type(schema, "half"));
+    assertEquals(DataTypes.BooleanType, type(schema, "active"));
+    assertEquals(DataTypes.TimestampType, type(schema, "created"));
+    assertEquals(
+        DataTypes.createStructType(
+            new StructField[] {
+              DataTypes.createStructField("name", DataTypes.StringType, true),
+              DataTypes.createStructField("age", DataTypes.IntegerType, true)
+            }),
+        withoutMetadata(type(schema, "author")));
+    assertEquals(
+        DataTypes.createArrayType(
+            DataTypes.createStructType(
+                new StructField[] {
+                  DataTypes.createStructField("user", DataTypes.StringType, true),
+                  DataTypes.createStructField("stars", DataTypes.ShortType, true)
+                }),
+            false),
+        withoutMetadata(type(schema, "comments")));
+  }
+
+  @Test
+  void aTypeWithoutItsOwnColumnTypeIsAJsonStringColumnAndIsReported() throws IOException {
+    List<String> unknown = new ArrayList<>();
+    StructType schema =
+        SchemaConverter.toSchema(
+            fixture("core-types.json"), (path, type) -> unknown.add(path + ":" + type));
+
+    assertEquals(DataTypes.StringType, type(schema, "location"));
+    assertEquals(List.of("location:geo_point"), unknown);
+    assertEquals(
+        List.of(
+            "_id",
+            "title",
+            "tag",
+            "views",
+            "rank",
+            "level",
+            "flag",
+            "score",
+            "ratio",
+            "half",
+            "active",
+            "created",
+            "author",
+            "comments",
+            "location"),
+        List.of(schema.fieldNames()));
+  }
+
+  @Test
+  void columnsCarryTheirElasticsearchTypeAndFormat() throws IOException {
+    IndexMapping mapping =
+        IndexMapping.parse(
+            new ObjectMapper()
+                .readTree(
+                    "{\"properties\":{\"t\":{\"type\":\"date\",\"format\":\"yyyy/MM/dd\"}}}"));
+    StructField t = SchemaConverter.toSchema(mapping, (p, ty) -> {}).apply("t");
+    assertEquals("date", FieldMetadata.type(t));
+    assertEquals("yyyy/MM/dd", FieldMetadata.format(t));
+  }
+
+  @Test
+  void readsTheSingleTypeMappingsOfOldIndices() throws IOException {
+    IndexMapping mapping =
+        IndexMapping.parse(
+            new ObjectMapper()
+                .readTree("{\"_doc\":{\"properties\":{\"a\":{\"type\":\"keyword\"}}}}"));
+    assertEquals(List.of("a"), List.copyOf(mapping.properties().keySet()));
+  }
+
+  private static DataType type(StructType schema, String name) {
+    return schema.apply(name).dataType();
+  }
+
+  /** The same type with every field's metadata dropped, to compare shapes. */
+  static DataType withoutMetadata(DataType type) {
+    if (type instanceof StructType struct) {
+      List<StructField> fields = new ArrayList<>();
+      for (StructField f : struct.fields()) {
+        fields.add(
+            DataTypes.createStructField(f.name(), withoutMetadata(f.dataType()), f.nullable()));
+      }
+      return DataTypes.createStructType(fields);
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType array) {
+      return DataTypes.createArrayType(withoutMetadata(array.elementType()), array.containsNull());
+    }
+    return type;
+  }
+}
