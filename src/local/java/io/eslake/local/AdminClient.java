@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
 
 /**
  * Plain HTTP requests as the cluster's administrator, for setting up and inspecting test data.
@@ -24,13 +25,17 @@ public final class AdminClient {
   private final String authorization;
   private final HttpClient http;
 
-  AdminClient(String url, String username, String password) {
+  AdminClient(String url, String username, String password, SSLContext sslContext) {
     this.url = url;
     this.authorization =
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    this.http = builder.build();
   }
 
   /** Sends a request with a JSON body and returns the parsed response; fails on HTTP errors. */

@@ -19,9 +19,11 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Elasticsearch for the tests, the quickstart and the benchmarks, with security on and basic
@@ -53,6 +55,7 @@ public final class LocalElasticsearch implements AutoCloseable {
   private final String username;
   private final String password;
   private final Launch launch;
+  private final SSLContext sslContext;
 
   /** What was started and how to stop it, or nothing for an external cluster. */
   private interface Launch {
@@ -63,13 +66,22 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     /** Adds role definitions (roles.yml syntax); false where the cluster cannot take them. */
     boolean addRoles(String yaml);
+
+    /** Creates a file-based service account token; empty where the cluster cannot take one. */
+    Optional<String> addServiceToken(String account, String tokenName);
   }
 
   private LocalElasticsearch(String url, String username, String password, Launch launch) {
+    this(url, username, password, launch, null);
+  }
+
+  private LocalElasticsearch(
+      String url, String username, String password, Launch launch, SSLContext sslContext) {
     this.url = url;
     this.username = username;
     this.password = password;
     this.launch = launch;
+    this.sslContext = sslContext;
   }
 
   /** The instance the whole JVM shares, started on first use. */
@@ -93,7 +105,16 @@ public final class LocalElasticsearch implements AutoCloseable {
     if (ContainerLaunch.dockerAvailable()) {
       return ContainerLaunch.start(settings);
     }
-    return startDistribution(settings);
+    return startDistribution(settings, null);
+  }
+
+  /**
+   * Starts a node of its own from the distribution with HTTPS on, serving a certificate chain and
+   * key in PEM form (see {@link LocalCertificates}). Its own helpers ({@link #admin()}) trust the
+   * chain's CA; close it when done.
+   */
+  public static LocalElasticsearch startHttps(Settings settings, LocalCertificates certificates) {
+    return startDistribution(settings, certificates);
   }
 
   public String url() {
@@ -110,7 +131,7 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   /** A client that sends requests as the administrator, for setting up test data. */
   public AdminClient admin() {
-    return new AdminClient(url, username, password);
+    return new AdminClient(url, username, password, sslContext);
   }
 
   /**
@@ -133,6 +154,23 @@ public final class LocalElasticsearch implements AutoCloseable {
   /** Adds file-based role definitions in roles.yml syntax; false where not possible. */
   public boolean addRoles(String yaml) {
     return launch.addRoles(yaml);
+  }
+
+  /**
+   * Creates a file-based token for a built-in service account (such as {@code elastic/kibana}) and
+   * waits until it authenticates.
+   *
+   * @return the token, or empty when this cluster cannot take one (an external cluster)
+   */
+  public Optional<String> addServiceToken(String account, String tokenName) {
+    Optional<String> token = launch.addServiceToken(account, tokenName);
+    token.ifPresent(
+        value ->
+            waitUntil(
+                () -> status("/_security/_authenticate", "Bearer " + value) == 200,
+                Duration.ofSeconds(30),
+                "the token of " + account + " to become able to authenticate"));
+    return token;
   }
 
   @Override
@@ -161,25 +199,38 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   // ---- the distribution ---------------------------------------------------------------------
 
-  private static LocalElasticsearch startDistribution(Settings settings) {
+  private static LocalElasticsearch startDistribution(
+      Settings settings, LocalCertificates certificates) {
     try {
       boolean root = isRoot();
-      Path base = root ? rootSafeBase(settings.workRoot()) : settings.workRoot().toAbsolutePath();
+      Path base = nodesBase(settings);
       Path home = unpack(settings, base.resolve("elasticsearch"), root);
       stopLeftovers(base.resolve("elasticsearch"));
       int httpPort = freePort();
       int transportPort = freePort();
       Path instance = base.resolve("elasticsearch").resolve("node-" + httpPort);
       DistributionLaunch launch = new DistributionLaunch(home, instance, root, settings);
-      launch.configure(httpPort, transportPort);
-      String url = "http://127.0.0.1:" + httpPort;
+      launch.configure(httpPort, transportPort, certificates);
+      String scheme = certificates == null ? "http" : "https";
+      String url = scheme + "://127.0.0.1:" + httpPort;
       launch.start();
-      LocalElasticsearch es = new LocalElasticsearch(url, "elastic", ELASTIC_PASSWORD, launch);
+      SSLContext trust = certificates == null ? null : certificates.trustingCa();
+      LocalElasticsearch es =
+          new LocalElasticsearch(url, "elastic", ELASTIC_PASSWORD, launch, trust);
       es.awaitHealthy(launch);
       return es;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the local Elasticsearch", e);
     }
+  }
+
+  /** The unpacked distribution, for its command-line tools; unpacks it on first use. */
+  static Path distributionHome(Settings settings) throws IOException {
+    return unpack(settings, nodesBase(settings).resolve("elasticsearch"), isRoot());
+  }
+
+  private static Path nodesBase(Settings settings) throws IOException {
+    return isRoot() ? rootSafeBase(settings.workRoot()) : settings.workRoot().toAbsolutePath();
   }
 
   private void awaitHealthy(DistributionLaunch launch) {
@@ -202,13 +253,21 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   /** The HTTP status of a GET, or -1 when nothing answered. */
   int status(String path, String user, String userPassword) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     String auth =
         Base64.getEncoder()
             .encodeToString((user + ":" + userPassword).getBytes(StandardCharsets.UTF_8));
+    return status(path, "Basic " + auth);
+  }
+
+  private int status(String path, String authorization) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    HttpClient http = builder.build();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url + path))
-            .header("Authorization", "Basic " + auth)
+            .header("Authorization", authorization)
             .timeout(Duration.ofSeconds(5))
             .GET()
             .build();
@@ -366,6 +425,17 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
   }
 
+  /** The token in the output of elasticsearch-service-tokens: "SERVICE_TOKEN name = value". */
+  private static String serviceToken(String output) {
+    for (String line : output.split("\n")) {
+      if (line.startsWith("SERVICE_TOKEN ") && line.contains(" = ")) {
+        return line.substring(line.indexOf(" = ") + 3).strip();
+      }
+    }
+    throw new IllegalStateException(
+        "No token in the output of elasticsearch-service-tokens: " + output);
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
@@ -406,7 +476,8 @@ public final class LocalElasticsearch implements AutoCloseable {
       this.settings = settings;
     }
 
-    void configure(int httpPort, int transportPort) throws IOException {
+    void configure(int httpPort, int transportPort, LocalCertificates certificates)
+        throws IOException {
       Path config = instance.resolve("config");
       Files.createDirectories(config.resolve("jvm.options.d"));
       try (Stream<Path> files = Files.list(home.resolve("config"))) {
@@ -429,7 +500,7 @@ public final class LocalElasticsearch implements AutoCloseable {
               "path.data: " + instance.resolve("data"),
               "path.logs: " + instance.resolve("logs"),
               "xpack.security.enabled: true",
-              "xpack.security.http.ssl.enabled: false",
+              httpTls(config, certificates),
               "xpack.security.transport.ssl.enabled: false",
               "action.destructive_requires_name: false",
               "cluster.routing.allocation.disk.threshold_enabled: false",
@@ -445,6 +516,20 @@ public final class LocalElasticsearch implements AutoCloseable {
       tool(
           List.of("elasticsearch-keystore", "add", "-x", "-f", "bootstrap.password"),
           ELASTIC_PASSWORD);
+    }
+
+    /** The settings that turn HTTPS on with the given certificates, copied into the config. */
+    private static String httpTls(Path config, LocalCertificates certificates) throws IOException {
+      if (certificates == null) {
+        return "xpack.security.http.ssl.enabled: false";
+      }
+      Files.copy(certificates.nodeChain(), config.resolve("http-chain.crt"));
+      Files.copy(certificates.nodeKey(), config.resolve("http.key"));
+      return String.join(
+          "\n",
+          "xpack.security.http.ssl.enabled: true",
+          "xpack.security.http.ssl.certificate: http-chain.crt",
+          "xpack.security.http.ssl.key: http.key");
     }
 
     void start() throws IOException {
@@ -507,6 +592,13 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
 
     @Override
+    public Optional<String> addServiceToken(String account, String tokenName) {
+      String output =
+          tool(List.of("elasticsearch-service-tokens", "create", account, tokenName), null);
+      return Optional.of(serviceToken(output));
+    }
+
+    @Override
     public boolean addRoles(String yaml) {
       try {
         Path roles = instance.resolve("config/roles.yml");
@@ -531,7 +623,7 @@ public final class LocalElasticsearch implements AutoCloseable {
       }
     }
 
-    private void tool(List<String> args, String stdin) {
+    private String tool(List<String> args, String stdin) {
       List<String> command = new ArrayList<>(args);
       command.set(0, home.resolve("bin").resolve(args.get(0)).toString());
       ProcessBuilder builder = command(command);
@@ -547,6 +639,7 @@ public final class LocalElasticsearch implements AutoCloseable {
           throw new IllegalStateException(
               "Elasticsearch tool " + args.get(0) + " failed: " + output.strip());
         }
+        return output;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -604,6 +697,11 @@ public final class LocalElasticsearch implements AutoCloseable {
     @Override
     public boolean addRoles(String yaml) {
       return false;
+    }
+
+    @Override
+    public Optional<String> addServiceToken(String account, String tokenName) {
+      return Optional.empty();
     }
   }
 
@@ -666,6 +764,23 @@ public final class LocalElasticsearch implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
+      }
+    }
+
+    @Override
+    public Optional<String> addServiceToken(String account, String tokenName) {
+      try {
+        var result =
+            container.execInContainer(
+                "bin/elasticsearch-service-tokens", "create", account, tokenName);
+        return result.getExitCode() == 0
+            ? Optional.of(serviceToken(result.getStdout()))
+            : Optional.empty();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
       }
     }
 

@@ -85,6 +85,9 @@ public class RecordingProxy implements AutoCloseable {
     }
   }
 
+  /** Lets a subclass change a request after it was recorded, before it goes to the cluster. */
+  protected void beforeForward(HttpRequest.Builder request, Exchange recorded) {}
+
   /** Sends the request on to the cluster and its answer back. */
   protected void forward(HttpExchange exchange, Exchange recorded, byte[] body) throws IOException {
     HttpRequest.Builder request =
@@ -99,6 +102,7 @@ public class RecordingProxy implements AutoCloseable {
                 values.forEach(v -> request.header(name, v));
               }
             });
+    beforeForward(request, recorded);
     HttpResponse<InputStream> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

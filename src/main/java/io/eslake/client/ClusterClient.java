@@ -6,17 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.http.ConnectionClosedException;
 import org.apache.http.HttpHost;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.entity.ContentType;
+import org.apache.http.impl.nio.client.HttpAsyncClientBuilder;
 import org.apache.http.message.BasicHeader;
 import org.apache.http.nio.entity.NStringEntity;
 import org.apache.http.util.EntityUtils;
@@ -39,6 +41,9 @@ public final class ClusterClient implements Closeable {
 
   /** Responses are buffered per page; a page can be large when documents are. */
   private static final int PAGE_BUFFER_LIMIT_BYTES = 512 * 1024 * 1024;
+
+  private static final String PRODUCT_HEADER = "X-elastic-product";
+  private static final String ELASTICSEARCH = "Elasticsearch";
 
   private static final String SCROLL_FILTER =
       "_scroll_id,timed_out,_shards.total,_shards.failed,_shards.failures,"
@@ -80,7 +85,16 @@ public final class ClusterClient implements Closeable {
             config
                 .setConnectTimeout(settings.connectTimeoutMillis())
                 .setSocketTimeout(settings.socketTimeoutMillis()));
+    builder.setHttpClientConfigCallback(http -> withTls(http, settings.tls()));
     return new ClusterClient(settings, builder.build());
+  }
+
+  private static HttpAsyncClientBuilder withTls(HttpAsyncClientBuilder http, TlsTrust trust) {
+    trust.sslContext().ifPresent(http::setSSLContext);
+    if (!trust.verifiesHostName()) {
+      http.setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+    }
+    return http;
   }
 
   public ConnectionSettings settings() {
@@ -95,7 +109,8 @@ public final class ClusterClient implements Closeable {
     Request request = new Request("GET", "/_resolve/index/" + PathSegments.encode(pattern));
     request.addParameter("expand_wildcards", includeHidden ? "open,hidden" : "open");
     request.addParameter("ignore_unavailable", "true");
-    return ResolvedNames.parse(json(request, "list indices matching '" + pattern + "'"));
+    Action action = Action.metadata("list indices matching '" + pattern + "'", pattern);
+    return ResolvedNames.parse(json(request, action));
   }
 
   /**
@@ -105,7 +120,7 @@ public final class ClusterClient implements Closeable {
    */
   public Map<String, JsonNode> mappings(String name) {
     Request request = new Request("GET", "/" + PathSegments.encode(name) + "/_mapping");
-    JsonNode body = json(request, "read the mapping of '" + name + "'");
+    JsonNode body = json(request, Action.metadata("read the mapping of '" + name + "'", name));
     Map<String, JsonNode> byIndex = new java.util.LinkedHashMap<>();
     body.fields().forEachRemaining(e -> byIndex.put(e.getKey(), e.getValue().path("mappings")));
     return byIndex;
@@ -116,7 +131,7 @@ public final class ClusterClient implements Closeable {
     Request request =
         new Request("GET", "/" + PathSegments.encode(name) + "/_settings/index.number_of_shards");
     request.addParameter("flat_settings", "true");
-    JsonNode body = json(request, "read the settings of '" + name + "'");
+    JsonNode body = json(request, Action.metadata("read the settings of '" + name + "'", name));
     int shards = 0;
     for (JsonNode index : body) {
       shards += index.path("settings").path("index.number_of_shards").asInt(1);
@@ -127,7 +142,9 @@ public final class ClusterClient implements Closeable {
   /** The number of documents behind a name, as a search would see them now. */
   public long count(String name) {
     Request request = new Request("GET", "/" + PathSegments.encode(name) + "/_count");
-    return json(request, "count documents in '" + name + "'").path("count").asLong();
+    return json(request, Action.read("count documents in '" + name + "'", name))
+        .path("count")
+        .asLong();
   }
 
   /** Opens the scroll of one slice and returns its first page. */
@@ -138,7 +155,7 @@ public final class ClusterClient implements Closeable {
     request.addParameter("filter_path", SCROLL_FILTER);
     request.setEntity(new NStringEntity(query.body().toString(), ContentType.APPLICATION_JSON));
     request.setOptions(pageOptions);
-    return page(request, name, "open a scroll on '" + name + "'");
+    return page(request, name, Action.read("open a scroll on '" + name + "'", name));
   }
 
   /** Fetches the next page of a slice's scroll. */
@@ -149,7 +166,8 @@ public final class ClusterClient implements Closeable {
         JSON.createObjectNode().put("scroll", query.keepAlive()).put("scroll_id", scrollId);
     request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
     request.setOptions(pageOptions);
-    return page(request, query.index(), "read the next page of '" + query.index() + "'");
+    String name = query.index();
+    return page(request, name, Action.read("read the next page of '" + name + "'", name));
   }
 
   /**
@@ -172,13 +190,25 @@ public final class ClusterClient implements Closeable {
     }
   }
 
-  /** Sends any request and returns its parsed JSON body; for callers outside the read path. */
-  public JsonNode send(String method, String endpoint, String jsonBody, String what) {
+  /**
+   * Sends any request and returns its parsed JSON body; for callers outside the read path.
+   *
+   * @param what what the request does, as in "Cannot {what}"
+   * @param index the index the request names, for messages
+   * @param privilege the least index privilege the request needs, for messages
+   */
+  public JsonNode send(
+      String method,
+      String endpoint,
+      String jsonBody,
+      String what,
+      String index,
+      String privilege) {
     Request request = new Request(method, endpoint);
     if (jsonBody != null) {
       request.setEntity(new NStringEntity(jsonBody, ContentType.APPLICATION_JSON));
     }
-    return json(request, what);
+    return json(request, new Action(what, index, privilege));
   }
 
   @Override
@@ -190,42 +220,60 @@ public final class ClusterClient implements Closeable {
     }
   }
 
-  private SearchPage page(Request request, String name, String what) {
-    Response response = perform(request, what);
+  private SearchPage page(Request request, String name, Action action) {
+    Response response = perform(request, action);
     try {
       InputStream content = response.getEntity().getContent();
       return SearchPage.open(content, name);
     } catch (IOException e) {
-      throw ClusterException.unexpectedResponse(what, e.getMessage(), e);
+      throw ClusterException.unexpectedResponse(action.description(), e.getMessage(), e);
     }
   }
 
-  private JsonNode json(Request request, String what) {
-    Response response = perform(request, what);
+  private JsonNode json(Request request, Action action) {
+    Response response = perform(request, action);
     try (InputStream content = response.getEntity().getContent()) {
       return JSON.readTree(content);
     } catch (IOException e) {
-      throw ClusterException.unexpectedResponse(what, e.getMessage(), e);
+      throw ClusterException.unexpectedResponse(action.description(), e.getMessage(), e);
     }
   }
 
-  private Response perform(Request request, String what) {
+  private Response perform(Request request, Action action) {
+    Response response;
     try {
-      return rest.performRequest(request);
+      response = rest.performRequest(request);
     } catch (ResponseException e) {
-      throw translate(e, what);
-    } catch (ConnectException
-        | UnknownHostException
-        | NoRouteToHostException
-        | SocketTimeoutException
-        | javax.net.ssl.SSLException e) {
-      throw ClusterException.unreachable(settings.displayUrl(), e);
+      throw translate(e, action);
+    } catch (SSLException e) {
+      throw translateTls(e);
+    } catch (ConnectionClosedException e) {
+      throw ClusterException.closedWithoutAnswer(settings.displayUrl(), e);
     } catch (IOException e) {
       throw ClusterException.unreachable(settings.displayUrl(), e);
     }
+    requireElasticsearch(response);
+    return response;
   }
 
-  private ClusterException translate(ResponseException e, String what) {
+  /**
+   * Elasticsearch marks every successful answer with {@code X-elastic-product}; an answer without
+   * it comes from something else listening on the port (another service, a web server).
+   */
+  private void requireElasticsearch(Response response) {
+    if (!ELASTICSEARCH.equals(response.getHeader(PRODUCT_HEADER))) {
+      EntityUtils.consumeQuietly(response.getEntity());
+      throw ClusterException.notElasticsearch(
+          settings.displayUrl(),
+          "it answered HTTP "
+              + response.getStatusLine().getStatusCode()
+              + " without the "
+              + PRODUCT_HEADER
+              + " header Elasticsearch sends");
+    }
+  }
+
+  private ClusterException translate(ResponseException e, Action action) {
     Response response = e.getResponse();
     int status = response.getStatusLine().getStatusCode();
     String body = readQuietly(response);
@@ -235,12 +283,34 @@ public final class ClusterClient implements Closeable {
       return ClusterException.unauthorized(url, settings.credentials());
     }
     if (status == 403) {
-      return ClusterException.forbidden(url, what, error.reason());
+      return ClusterException.forbidden(url, settings.credentials(), action, error.reason());
     }
     if (status == 404 && error.type().equals("index_not_found_exception")) {
-      return ClusterException.noSuchIndex(error.index().isEmpty() ? what : error.index());
+      return ClusterException.noSuchIndex(error.index().isEmpty() ? action.index() : error.index());
     }
-    return ClusterException.requestFailed(url, what, status, error.reason());
+    if (!error.fromElasticsearch() && status < 500 && status != 429) {
+      return ClusterException.notElasticsearch(
+          url, "it answered HTTP " + status + " with a body that is not an Elasticsearch error");
+    }
+    return ClusterException.requestFailed(url, action.description(), status, error.reason());
+  }
+
+  /** Tells an untrusted certificate from a wrong host name and from a node without TLS. */
+  private ClusterException translateTls(SSLException e) {
+    String url = settings.displayUrl();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CertificateException) {
+        return ClusterException.untrustedCertificate(url, settings.tls(), e);
+      }
+      if (t instanceof SSLPeerUnverifiedException) {
+        return ClusterException.certificateForAnotherHost(url, e);
+      }
+    }
+    if (String.valueOf(e.getMessage()).contains("plaintext")
+        || String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
+      return ClusterException.notTls(url, e);
+    }
+    return ClusterException.tlsFailed(url, e);
   }
 
   private static String readQuietly(Response response) {
@@ -253,20 +323,25 @@ public final class ClusterClient implements Closeable {
     }
   }
 
-  /** The parts of an Elasticsearch error body worth showing. */
-  private record ErrorBody(String type, String reason, String index) {
+  /**
+   * The parts of an error body worth showing.
+   *
+   * @param fromElasticsearch whether the body has the shape of an Elasticsearch error
+   */
+  private record ErrorBody(String type, String reason, String index, boolean fromElasticsearch) {
     static ErrorBody parse(String body) {
       try {
         JsonNode error = JSON.readTree(body).path("error");
         if (error.isTextual()) {
-          return new ErrorBody("", error.asText(), "");
+          return new ErrorBody("", error.asText(), "", true);
         }
         return new ErrorBody(
             error.path("type").asText(""),
             error.path("reason").asText(body),
-            error.path("index").asText(""));
+            error.path("index").asText(""),
+            error.isObject());
       } catch (IOException | RuntimeException e) {
-        return new ErrorBody("", body.length() > 300 ? body.substring(0, 300) : body, "");
+        return new ErrorBody("", body.length() > 300 ? body.substring(0, 300) : body, "", false);
       }
     }
   }

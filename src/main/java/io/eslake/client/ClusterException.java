@@ -42,6 +42,24 @@ public final class ClusterException extends RuntimeException {
         null);
   }
 
+  static ClusterException badCloudId(String reason) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot use the Cloud ID: "
+            + reason
+            + ". Copy it again from the deployment's page in the Elastic Cloud console.",
+        null);
+  }
+
+  static ClusterException tlsWithoutHttps(String url) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot apply TLS settings to "
+            + url
+            + ": no node URL uses https://. Give https:// URLs, or leave the TLS options out.",
+        null);
+  }
+
   static ClusterException unauthorized(String url, Credentials credentials) {
     return new ClusterException(
         Kind.CONFIGURATION,
@@ -49,27 +67,41 @@ public final class ClusterException extends RuntimeException {
             + url
             + " with "
             + credentials.describe()
-            + ": the cluster answered 401 Unauthorized. Check the username and password, or the"
-            + " API key.",
+            + ": the cluster answered 401 Unauthorized. "
+            + credentials.whatToCheck(),
         null);
   }
 
-  static ClusterException forbidden(String url, String what, String reason) {
+  /**
+   * A 403 answer. The privilege and index come from the request that was refused; the cluster's
+   * reason follows, since it names the role that was checked.
+   */
+  static ClusterException forbidden(
+      String url, Credentials credentials, Action action, String reason) {
     return new ClusterException(
         Kind.PERMISSION,
         "Cannot "
-            + what
+            + action.description()
             + " on "
             + url
-            + ": the account lacks a privilege (403 Forbidden: "
+            + ": "
+            + credentials.describe()
+            + " lacks the index privilege '"
+            + action.privilege()
+            + "' on '"
+            + action.index()
+            + "' (403 Forbidden: "
             + reason
-            + "). Grant the index privileges 'read' and 'view_index_metadata'.",
+            + "). Grant a role with the index privileges 'read' and 'view_index_metadata' on"
+            + " the indices to read.",
         null);
   }
 
   static ClusterException unreachable(String url, Throwable cause) {
     String detail =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        cause instanceof java.net.UnknownHostException
+            ? "unknown host " + cause.getMessage()
+            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new ClusterException(
         Kind.UNAVAILABLE,
         "Cannot connect to "
@@ -78,6 +110,75 @@ public final class ClusterException extends RuntimeException {
             + detail
             + "). Check the URL and that the cluster is reachable from this machine.",
         cause);
+  }
+
+  /* The TLS messages name the catalog options that fix them (see ConnectorOptions). */
+
+  static ClusterException untrustedCertificate(String url, TlsTrust trust, Throwable cause) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot trust the TLS certificate of "
+            + url
+            + ": it is not signed by "
+            + trust.describe()
+            + " ("
+            + deepestMessage(cause)
+            + "). Give the cluster's CA certificate with 'ca_certificate_file' (a PEM file), or"
+            + " its SHA-256 fingerprint with 'ca_fingerprint' (Elasticsearch prints it at first"
+            + " start); 'insecure_skip_tls_verify' turns verification off, for tests only.",
+        cause);
+  }
+
+  static ClusterException certificateForAnotherHost(String url, Throwable cause) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot trust the TLS certificate of "
+            + url
+            + ": it was not issued for this host name ("
+            + deepestMessage(cause)
+            + "). Connect with a host name the certificate lists, or issue the node a"
+            + " certificate for this one.",
+        cause);
+  }
+
+  static ClusterException notTls(String url, Throwable cause) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot open a TLS connection to "
+            + url
+            + ": the node does not answer in TLS ("
+            + deepestMessage(cause)
+            + "). If it serves plain HTTP, use an http:// URL.",
+        cause);
+  }
+
+  static ClusterException tlsFailed(String url, Throwable cause) {
+    return new ClusterException(
+        Kind.UNAVAILABLE,
+        "Cannot open a TLS connection to " + url + " (" + deepestMessage(cause) + ").",
+        cause);
+  }
+
+  static ClusterException closedWithoutAnswer(String url, Throwable cause) {
+    return new ClusterException(
+        Kind.UNAVAILABLE,
+        "Cannot talk to "
+            + url
+            + ": the connection closed without an answer. If the node serves HTTPS, use an"
+            + " https:// URL.",
+        cause);
+  }
+
+  static ClusterException notElasticsearch(String url, String what) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot use "
+            + url
+            + ": the server there is not Elasticsearch ("
+            + what
+            + "). Check the host, the port (Elasticsearch listens on 9200 unless told otherwise)"
+            + " and the path prefix.",
+        null);
   }
 
   static ClusterException noSuchIndex(String index) {
@@ -121,5 +222,15 @@ public final class ClusterException extends RuntimeException {
             + "' in full: a page timed out on the cluster. The read stopped rather than return"
             + " part of the index.",
         null);
+  }
+
+  private static String deepestMessage(Throwable failure) {
+    String message = failure.getClass().getSimpleName();
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return message;
   }
 }

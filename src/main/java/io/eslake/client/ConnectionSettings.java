@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where a cluster is and how to talk to it. Built once on the driver from user options, then
@@ -13,6 +14,7 @@ import java.util.List;
  * @param nodes node addresses, each {@code scheme://host:port} without a path
  * @param pathPrefix a path every request starts with (a cluster behind a proxy), or "" for none
  * @param credentials how requests authenticate
+ * @param tls which server certificates https connections trust
  * @param connectTimeoutMillis how long to wait for a connection
  * @param socketTimeoutMillis how long to wait for a response to make progress
  */
@@ -20,6 +22,7 @@ public record ConnectionSettings(
     List<URI> nodes,
     String pathPrefix,
     Credentials credentials,
+    TlsTrust tls,
     int connectTimeoutMillis,
     int socketTimeoutMillis)
     implements Serializable {
@@ -32,11 +35,15 @@ public record ConnectionSettings(
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("At least one node URL is required");
     }
+    if (!(tls instanceof TlsTrust.JvmDefault) && !usesHttps(nodes)) {
+      throw ClusterException.tlsWithoutHttps(nodes.get(0).toString());
+    }
   }
 
   /**
    * Parses a comma-separated list of node URLs. A URL without a scheme gets {@code https://}; a URL
-   * without a port gets 9200; a path on the first URL becomes the path prefix of every request.
+   * without a port gets 9200; a path becomes the path prefix of every request, and must then be the
+   * same on every URL. Certificates are checked against the JVM's trust store.
    *
    * @throws ClusterException naming the malformed URL
    */
@@ -50,16 +57,39 @@ public record ConnectionSettings(
       }
       URI uri = parseNode(trimmed);
       String path = normalizePath(uri.getPath());
-      if (prefix == null) {
-        prefix = path;
+      if (prefix != null && !prefix.equals(path)) {
+        throw ClusterException.badUrl(
+            withoutUserInfo(trimmed),
+            "its path differs from the first URL's ('" + prefix + "'); give every node one path");
       }
+      prefix = path;
       nodes.add(URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()));
     }
     if (nodes.isEmpty()) {
       throw ClusterException.badUrl(urls, "no URL given");
     }
     return new ConnectionSettings(
-        nodes, prefix, credentials, DEFAULT_CONNECT_TIMEOUT_MILLIS, DEFAULT_SOCKET_TIMEOUT_MILLIS);
+        nodes,
+        prefix,
+        credentials,
+        TlsTrust.jvmDefault(),
+        DEFAULT_CONNECT_TIMEOUT_MILLIS,
+        DEFAULT_SOCKET_TIMEOUT_MILLIS);
+  }
+
+  /**
+   * The cluster of an Elastic Cloud deployment, from the Cloud ID its console shows.
+   *
+   * @throws ClusterException naming what is wrong with the id
+   */
+  public static ConnectionSettings fromCloudId(String cloudId, Credentials credentials) {
+    return fromUrls(CloudId.decode(cloudId).toString(), credentials);
+  }
+
+  /** These settings with another way to trust server certificates. */
+  public ConnectionSettings withTls(TlsTrust trust) {
+    return new ConnectionSettings(
+        nodes, pathPrefix, credentials, trust, connectTimeoutMillis, socketTimeoutMillis);
   }
 
   /** The first node's address with the path prefix, for messages. */
@@ -75,34 +105,55 @@ public record ConnectionSettings(
         + pathPrefix
         + ", credentials="
         + credentials.describe()
+        + ", tls="
+        + tls.describe()
         + "]";
   }
 
+  private static boolean usesHttps(List<URI> nodes) {
+    return nodes.stream().anyMatch(node -> node.getScheme().equals("https"));
+  }
+
   private static URI parseNode(String text) {
+    String shown = withoutUserInfo(text);
     String withScheme = text.contains("://") ? text : "https://" + text;
     URI uri;
     try {
       uri = new URI(withScheme);
     } catch (URISyntaxException e) {
-      throw ClusterException.badUrl(text, e.getReason());
+      throw ClusterException.badUrl(shown, "it is not a URL (" + e.getReason() + ")");
     }
-    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw ClusterException.badUrl(text, "the scheme must be http or https, not " + scheme);
-    }
-    if (uri.getHost() == null) {
-      throw ClusterException.badUrl(text, "no host name");
+      throw ClusterException.badUrl(shown, "the scheme must be http or https, not " + scheme);
     }
     if (uri.getUserInfo() != null) {
       throw ClusterException.badUrl(
-          uri.getHost(), "credentials in the URL are not accepted; use the username option");
+          shown, "credentials in the URL are not accepted; give them in the options for them");
+    }
+    if (uri.getHost() == null) {
+      throw ClusterException.badUrl(shown, "no host name, or a port that is not a number");
     }
     int port = uri.getPort() == -1 ? 9200 : uri.getPort();
     try {
       return new URI(scheme, null, uri.getHost(), port, uri.getPath(), null, null);
     } catch (URISyntaxException e) {
-      throw ClusterException.badUrl(text, e.getReason());
+      throw ClusterException.badUrl(shown, e.getReason());
     }
+  }
+
+  /**
+   * The URL text with anything before its last '@' cut out (after the scheme), so a message never
+   * shows a user or a password, even one that holds a '/' and so confuses a URL parser.
+   */
+  static String withoutUserInfo(String text) {
+    int at = text.lastIndexOf('@');
+    if (at < 0) {
+      return text;
+    }
+    int scheme = text.indexOf("://");
+    int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+    return text.substring(0, start) + "***" + text.substring(at);
   }
 
   private static String normalizePath(String path) {

@@ -2,7 +2,12 @@ package io.eslake.spark;
 
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.Credentials;
+import io.eslake.client.TlsTrust;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,23 +21,63 @@ import java.util.Map;
  */
 public final class ConnectorOptions implements Serializable {
 
-  /** One option: its key, its default (null when none) and what it does. */
-  public record Key(String name, String defaultValue, String meaning, boolean secret) {}
+  /**
+   * One option: its key, its default (null when none), what it does, whether its value is a secret
+   * (never shown), and whether it belongs to the catalog only (connection and credentials cannot
+   * change for one read).
+   */
+  public record Key(
+      String name, String defaultValue, String meaning, boolean secret, boolean catalogOnly) {}
+
+  /*
+   * Secret options are named so that Spark's default spark.redaction.regex,
+   * (?i)secret|password|token|access[.]?key, matches them: the Spark UI and event logs then show
+   * their values as redacted. An option named plainly "api_key" would not match, so the API key is
+   * api_key_secret. ConnectorOptionsTest checks every secret key against that regex.
+   */
 
   public static final Key URL =
-      key("url", null, "Node URLs, comma-separated; https:// when the scheme is omitted.");
-  public static final Key USERNAME = key("username", null, "User for HTTP basic authentication.");
+      connection(
+          "url",
+          "Node URLs, comma-separated; https:// when the scheme is omitted, port 9200 when the port"
+              + " is; a path becomes the prefix of every request.");
+  public static final Key CLOUD_ID =
+      connection(
+          "cloud_id", "Elastic Cloud deployment's Cloud ID, instead of the URL (https, port 443).");
+  public static final Key USERNAME = connection("username", "User for HTTP basic authentication.");
   public static final Key PASSWORD = secret("password", "Password for HTTP basic authentication.");
-  public static final Key API_KEY =
-      secret("api_key", "API key in its encoded form (base64 of id:secret), as Kibana shows it.");
-  public static final Key PASSWORD_ENV =
-      key("password_env", null, "Environment variable (on the driver) holding the password.");
-  public static final Key PASSWORD_FILE =
-      key("password_file", null, "File (on the driver) holding the password.");
-  public static final Key API_KEY_ENV =
-      key("api_key_env", null, "Environment variable (on the driver) holding the API key.");
-  public static final Key API_KEY_FILE =
-      key("api_key_file", null, "File (on the driver) holding the API key.");
+  public static final Key PASSWORD_ENV = fromEnv(PASSWORD);
+  public static final Key PASSWORD_FILE = fromFile(PASSWORD);
+  public static final Key API_KEY_ID =
+      connection("api_key_id", "API key id, when api_key_secret is the key's secret alone.");
+  public static final Key API_KEY_SECRET =
+      secret(
+          "api_key_secret",
+          "API key in its encoded form as Kibana shows it (base64 of id:secret), or with"
+              + " api_key_id the key's secret alone.");
+  public static final Key API_KEY_SECRET_ENV = fromEnv(API_KEY_SECRET);
+  public static final Key API_KEY_SECRET_FILE = fromFile(API_KEY_SECRET);
+  public static final Key BEARER_TOKEN =
+      secret("bearer_token", "Bearer token: a service account token, or an OAuth2 access token.");
+  public static final Key BEARER_TOKEN_ENV = fromEnv(BEARER_TOKEN);
+  public static final Key BEARER_TOKEN_FILE = fromFile(BEARER_TOKEN);
+  public static final Key CA_CERTIFICATE_FILE =
+      connection(
+          "ca_certificate_file",
+          "PEM file (on the driver) of the CA that signed the cluster's certificate; trusted"
+              + " instead of the JVM's trust store.");
+  public static final Key CA_FINGERPRINT =
+      connection(
+          "ca_fingerprint",
+          "SHA-256 fingerprint of the cluster's CA certificate (or of the node's own), as"
+              + " Elasticsearch prints it at first start.");
+  public static final Key INSECURE_SKIP_TLS_VERIFY =
+      new Key(
+          "insecure_skip_tls_verify",
+          "false",
+          "true: trust any certificate and host name. For tests only; warned about on every run.",
+          false,
+          true);
   public static final Key SLICES =
       key(
           "slices",
@@ -47,13 +92,21 @@ public final class ConnectorOptions implements Serializable {
   private static final List<Key> ALL =
       List.of(
           URL,
+          CLOUD_ID,
           USERNAME,
           PASSWORD,
           PASSWORD_ENV,
           PASSWORD_FILE,
-          API_KEY,
-          API_KEY_ENV,
-          API_KEY_FILE,
+          API_KEY_ID,
+          API_KEY_SECRET,
+          API_KEY_SECRET_ENV,
+          API_KEY_SECRET_FILE,
+          BEARER_TOKEN,
+          BEARER_TOKEN_ENV,
+          BEARER_TOKEN_FILE,
+          CA_CERTIFICATE_FILE,
+          CA_FINGERPRINT,
+          INSECURE_SKIP_TLS_VERIFY,
           SLICES,
           PAGE_SIZE,
           SCROLL_KEEP_ALIVE);
@@ -94,22 +147,56 @@ public final class ConnectorOptions implements Serializable {
   /** These options with another set laid over them, as a read's options lie over the catalog's. */
   public ConnectorOptions overriddenBy(Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>(values);
-    of(overrides).values.forEach(merged::put);
+    of(overrides)
+        .values
+        .forEach(
+            (keyName, value) -> {
+              requirePerRead(keyName);
+              merged.put(keyName, value);
+            });
     return new ConnectorOptions(merged);
   }
 
   /**
-   * The connection these options describe.
+   * The connection these options describe. Secrets given through an environment variable or a file
+   * are read now, on the driver, so a rotated secret is picked up by the next query.
    *
-   * @throws IllegalArgumentException when the URL is missing or two ways to authenticate are given
+   * @throws IllegalArgumentException when the URL is missing or malformed, or when two ways to
+   *     authenticate or to trust certificates are given
    */
   public ConnectionSettings connection() {
     String url = get(URL);
-    if (url == null || url.isBlank()) {
+    String cloudId = get(CLOUD_ID);
+    if (url != null && cloudId != null) {
       throw new IllegalArgumentException(
-          "Cannot connect: no cluster URL. Set the option '" + URL.name() + "'.");
+          "Cannot choose where the cluster is: both '"
+              + URL.name()
+              + "' and '"
+              + CLOUD_ID.name()
+              + "' are set. Give one.");
     }
-    return ConnectionSettings.fromUrls(url, credentials());
+    if (isBlank(url) && isBlank(cloudId)) {
+      throw new IllegalArgumentException(
+          "Cannot connect: no cluster URL. Set the option '"
+              + URL.name()
+              + "', or '"
+              + CLOUD_ID.name()
+              + "' for an Elastic Cloud deployment.");
+    }
+    Credentials credentials = credentials();
+    ConnectionSettings settings =
+        !isBlank(url)
+            ? ConnectionSettings.fromUrls(url, credentials)
+            : ConnectionSettings.fromCloudId(cloudId, credentials);
+    return settings.withTls(tlsTrust());
+  }
+
+  /** The secret options given as values rather than as a variable or file, by name. */
+  public List<String> secretsGivenAsValues() {
+    return ALL.stream()
+        .filter(k -> k.secret() && values.containsKey(k.name()))
+        .map(Key::name)
+        .toList();
   }
 
   /** The number of slices asked for, or 0 for automatic. */
@@ -142,33 +229,147 @@ public final class ConnectorOptions implements Serializable {
     return out.append('}').toString();
   }
 
+  /** Exactly one way to authenticate, or none. */
   private Credentials credentials() {
-    String username = get(USERNAME);
-    String password = secret(PASSWORD, PASSWORD_ENV, PASSWORD_FILE);
-    String apiKey = secret(API_KEY, API_KEY_ENV, API_KEY_FILE);
-    if (apiKey != null && username != null) {
+    List<String> methods = new ArrayList<>();
+    boolean basic = given(USERNAME, PASSWORD, PASSWORD_ENV, PASSWORD_FILE);
+    boolean apiKey = given(API_KEY_ID, API_KEY_SECRET, API_KEY_SECRET_ENV, API_KEY_SECRET_FILE);
+    boolean bearer = given(BEARER_TOKEN, BEARER_TOKEN_ENV, BEARER_TOKEN_FILE);
+    if (basic) {
+      methods.add("a user ('" + USERNAME.name() + "', '" + PASSWORD.name() + "')");
+    }
+    if (apiKey) {
+      methods.add("an API key ('" + API_KEY_SECRET.name() + "')");
+    }
+    if (bearer) {
+      methods.add("a bearer token ('" + BEARER_TOKEN.name() + "')");
+    }
+    if (methods.size() > 1) {
       throw new IllegalArgumentException(
-          "Cannot choose how to authenticate: both '"
-              + USERNAME.name()
-              + "' and '"
-              + API_KEY.name()
-              + "' are set. Give one.");
+          "Cannot choose how to authenticate: "
+              + String.join(" and ", methods)
+              + " are both given. Give one; for an API key, 'api_key_id' goes with"
+              + " 'api_key_secret' when that is the key's secret alone.");
     }
-    if (apiKey != null) {
-      return Credentials.apiKey(apiKey.trim());
+    if (basic) {
+      return basicCredentials();
     }
-    if (username != null) {
-      if (password == null) {
-        throw new IllegalArgumentException(
-            "Cannot authenticate as '"
-                + username
-                + "': no password. Set '"
-                + PASSWORD.name()
-                + "'.");
-      }
-      return Credentials.basic(username, password);
+    if (apiKey) {
+      return apiKeyCredentials();
+    }
+    if (bearer) {
+      return Credentials.bearer(secret(BEARER_TOKEN, BEARER_TOKEN_ENV, BEARER_TOKEN_FILE));
     }
     return Credentials.none();
+  }
+
+  private Credentials basicCredentials() {
+    String username = get(USERNAME);
+    String password = secret(PASSWORD, PASSWORD_ENV, PASSWORD_FILE);
+    if (username == null) {
+      throw new IllegalArgumentException(
+          "Cannot authenticate with a password but no user. Set '" + USERNAME.name() + "'.");
+    }
+    if (password == null) {
+      throw new IllegalArgumentException(
+          "Cannot authenticate as '"
+              + username
+              + "': no password. Set '"
+              + PASSWORD.name()
+              + "', '"
+              + PASSWORD_ENV.name()
+              + "' or '"
+              + PASSWORD_FILE.name()
+              + "'.");
+    }
+    return Credentials.basic(username, password);
+  }
+
+  private Credentials apiKeyCredentials() {
+    String id = get(API_KEY_ID);
+    String secret = secret(API_KEY_SECRET, API_KEY_SECRET_ENV, API_KEY_SECRET_FILE);
+    if (secret == null) {
+      throw new IllegalArgumentException(
+          "Cannot authenticate with the API key '"
+              + id
+              + "': no secret. Set '"
+              + API_KEY_SECRET.name()
+              + "', '"
+              + API_KEY_SECRET_ENV.name()
+              + "' or '"
+              + API_KEY_SECRET_FILE.name()
+              + "'.");
+    }
+    if (id != null) {
+      return Credentials.apiKey(id, secret);
+    }
+    try {
+      return Credentials.apiKey(secret);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Cannot use '"
+              + API_KEY_SECRET.name()
+              + "': "
+              + e.getMessage()
+              + ". If it is the key's secret alone, set '"
+              + API_KEY_ID.name()
+              + "' too.");
+    }
+  }
+
+  /** At most one way to trust the cluster's certificate; the JVM's trust store by default. */
+  private TlsTrust tlsTrust() {
+    String caFile = get(CA_CERTIFICATE_FILE);
+    String fingerprint = get(CA_FINGERPRINT);
+    boolean insecure = bool(INSECURE_SKIP_TLS_VERIFY);
+    if ((caFile != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (insecure ? 1 : 0) > 1) {
+      throw new IllegalArgumentException(
+          "Cannot choose how to trust the cluster's certificate: give only one of '"
+              + CA_CERTIFICATE_FILE.name()
+              + "', '"
+              + CA_FINGERPRINT.name()
+              + "' and '"
+              + INSECURE_SKIP_TLS_VERIFY.name()
+              + "'.");
+    }
+    if (insecure) {
+      return TlsTrust.insecure();
+    }
+    try {
+      if (caFile != null) {
+        return TlsTrust.caCertificates(readFile(CA_CERTIFICATE_FILE, "the CA certificate"));
+      }
+      if (fingerprint != null) {
+        return TlsTrust.fingerprint(fingerprint);
+      }
+    } catch (IllegalArgumentException e) {
+      Key key = caFile != null ? CA_CERTIFICATE_FILE : CA_FINGERPRINT;
+      throw new IllegalArgumentException(
+          "Cannot use " + key.name() + "=" + get(key) + ": " + e.getMessage() + ".");
+    }
+    return TlsTrust.jvmDefault();
+  }
+
+  private boolean given(Key... keys) {
+    for (Key key : keys) {
+      if (values.containsKey(key.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean bool(Key key) {
+    String value = get(key).trim().toLowerCase(Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          "Cannot use " + key.name() + "=" + get(key) + ": give true or false.");
+    }
+    return value.equals("true");
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   /**
@@ -176,31 +377,7 @@ public final class ConnectorOptions implements Serializable {
    * three. The file's content is trimmed of surrounding white space.
    */
   private String secret(Key direct, Key env, Key file) {
-    int given = 0;
-    String value = null;
-    if (get(direct) != null) {
-      given++;
-      value = get(direct);
-    }
-    if (get(env) != null) {
-      given++;
-      value = System.getenv(get(env));
-      if (value == null) {
-        throw new IllegalArgumentException(
-            "Cannot read "
-                + direct.name()
-                + ": the environment variable '"
-                + get(env)
-                + "' named by '"
-                + env.name()
-                + "' is not set.");
-      }
-    }
-    if (get(file) != null) {
-      given++;
-      value = readSecretFile(direct, file);
-    }
-    if (given > 1) {
+    if (java.util.stream.Stream.of(direct, env, file).filter(this::given).count() > 1) {
       throw new IllegalArgumentException(
           "Cannot choose where to read "
               + direct.name()
@@ -212,23 +389,40 @@ public final class ConnectorOptions implements Serializable {
               + file.name()
               + "'.");
     }
-    return value;
+    if (given(env)) {
+      String value = System.getenv(get(env));
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "Cannot read "
+                + direct.name()
+                + ": the environment variable '"
+                + get(env)
+                + "' named by '"
+                + env.name()
+                + "' is not set.");
+      }
+      return value;
+    }
+    return given(file) ? readFile(file, direct.name()).strip() : get(direct);
   }
 
-  private String readSecretFile(Key direct, Key file) {
-    java.nio.file.Path path = java.nio.file.Path.of(get(file));
+  /** A file named by an option, read on the driver. The message never shows its content. */
+  private String readFile(Key file, String what) {
+    Path path = Path.of(get(file));
     try {
-      return java.nio.file.Files.readString(path).strip();
-    } catch (java.io.IOException e) {
+      return Files.readString(path);
+    } catch (IOException e) {
       throw new IllegalArgumentException(
           "Cannot read "
-              + direct.name()
+              + what
               + " from the file '"
               + path
               + "' named by '"
               + file.name()
               + "': "
-              + e.getClass().getSimpleName());
+              + (e instanceof java.nio.file.NoSuchFileException
+                  ? "no such file"
+                  : e.getClass().getSimpleName()));
     }
   }
 
@@ -262,11 +456,40 @@ public final class ConnectorOptions implements Serializable {
         "Unknown option '" + keyName + "'. Did you mean '" + nearest + "'?");
   }
 
+  private static void requirePerRead(String keyName) {
+    Key key = ALL.stream().filter(k -> k.name().equals(keyName)).findFirst().orElseThrow();
+    if (key.catalogOnly()) {
+      throw new IllegalArgumentException(
+          "Cannot set '"
+              + keyName
+              + "' for one read: where and how to connect is set on the catalog, as"
+              + " spark.sql.catalog.<name>."
+              + keyName
+              + ".");
+    }
+  }
+
+  /** An option that may also be set for one read. */
   private static Key key(String name, String defaultValue, String meaning) {
-    return new Key(name, defaultValue, meaning, false);
+    return new Key(name, defaultValue, meaning, false, false);
+  }
+
+  private static Key connection(String name, String meaning) {
+    return new Key(name, null, meaning, false, true);
   }
 
   private static Key secret(String name, String meaning) {
-    return new Key(name, null, meaning, true);
+    return new Key(name, null, meaning, true, true);
+  }
+
+  private static Key fromEnv(Key secret) {
+    return connection(
+        secret.name() + "_env",
+        "Environment variable (on the driver) holding " + secret.name() + ".");
+  }
+
+  private static Key fromFile(Key secret) {
+    return connection(
+        secret.name() + "_file", "File (on the driver) holding " + secret.name() + ".");
   }
 }

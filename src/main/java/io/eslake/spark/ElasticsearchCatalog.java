@@ -2,7 +2,9 @@ package io.eslake.spark;
 
 import io.eslake.client.ClusterClient;
 import io.eslake.client.ClusterException;
+import io.eslake.client.ConnectionSettings;
 import io.eslake.client.ResolvedNames;
+import io.eslake.client.TlsTrust;
 import io.eslake.types.IndexMapping;
 import io.eslake.types.SchemaConverter;
 import java.util.Map;
@@ -40,7 +42,23 @@ public final class ElasticsearchCatalog implements TableCatalog {
   public void initialize(String name, CaseInsensitiveStringMap options) {
     this.name = name;
     this.options = ConnectorOptions.of(options.asCaseSensitiveMap());
-    this.options.connection();
+    ConnectionSettings connection = this.options.connection();
+    LOG.info(
+        "Catalog '{}' reads {} with {}, trusting {}",
+        name,
+        connection.displayUrl(),
+        connection.credentials().describe(),
+        connection.tls().describe());
+    if (connection.tls() instanceof TlsTrust.Insecure) {
+      LOG.warn(
+          "Catalog '{}' does not verify the TLS certificate of {} ({}=true): anyone between"
+              + " here and the cluster can read the credentials and the data. Use it for tests"
+              + " only.",
+          name,
+          connection.displayUrl(),
+          ConnectorOptions.INSECURE_SKIP_TLS_VERIFY.name());
+    }
+    warnAboutUnredactedSecrets();
   }
 
   @Override
@@ -109,6 +127,27 @@ public final class ElasticsearchCatalog implements TableCatalog {
   /** Whether an index is a table: not a system index, not hidden, not behind a data stream. */
   static boolean isListed(ResolvedNames.Index index) {
     return !index.isSystem() && !index.isHidden() && !index.isBackingIndex();
+  }
+
+  /**
+   * Spark's UI and event logs hide a configuration value only when its key matches
+   * spark.redaction.regex. Every secret option's name matches the default; a changed regex may not.
+   */
+  private void warnAboutUnredactedSecrets() {
+    for (String option : options.secretsGivenAsValues()) {
+      String confKey = "spark.sql.catalog." + name + "." + option;
+      if (!SparkRedaction.hides(confKey)) {
+        LOG.warn(
+            "Option '{}' of catalog '{}' holds a secret, but spark.redaction.regex does not match"
+                + " '{}', so Spark's UI and event logs show its value. Give it with '{}_env' or"
+                + " '{}_file' instead, or restore the default spark.redaction.regex.",
+            option,
+            name,
+            confKey,
+            option,
+            option);
+      }
+    }
   }
 
   private void warnOnce(String index, String path, String type) {

@@ -29,7 +29,7 @@ final class Failures {
     return deepest;
   }
 
-  /** The failure as one line. */
+  /** The failure as one line, naming the job's flags rather than the catalog's options. */
   static String oneLine(Throwable failure) {
     Throwable root = rootOf(failure);
     String message = root.getMessage();
@@ -37,7 +37,7 @@ final class Failures {
       message = root.getClass().getSimpleName();
     }
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return SyncArguments.inFlagTerms(newline < 0 ? message : message.substring(0, newline));
   }
 
   /** Whether a failure means the cluster cannot be reached or refused the credentials. */

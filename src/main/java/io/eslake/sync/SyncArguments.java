@@ -16,14 +16,47 @@ import java.util.Map;
  */
 public final class SyncArguments {
 
-  /** One command-line option: its flag, the environment variable behind it, and its meaning. */
-  record Flag(String name, String env, String defaultValue, String meaning) {}
+  /**
+   * One command-line option: its flag, the environment variable behind it, its default, its
+   * meaning, the catalog option it sets (null when it sets none directly), and whether it is a
+   * switch that takes no value.
+   */
+  record Flag(
+      String name,
+      String env,
+      String defaultValue,
+      String meaning,
+      String option,
+      boolean isSwitch) {
+
+    Flag(String name, String env, String defaultValue, String meaning) {
+      this(name, env, defaultValue, meaning, null, false);
+    }
+
+    /** A flag whose value goes to a catalog option as it is. */
+    static Flag forOption(String name, String env, ConnectorOptions.Key option, String meaning) {
+      return new Flag(name, env, null, meaning, option.name(), false);
+    }
+  }
 
   static final Flag URL =
-      new Flag(
-          "--url", "ESLAKE_URL", null, "Cluster URL(s), comma-separated; https:// if no scheme.");
+      Flag.forOption(
+          "--url",
+          "ESLAKE_URL",
+          ConnectorOptions.URL,
+          "Cluster URL(s), comma-separated; https:// if no scheme.");
+  static final Flag CLOUD_ID =
+      Flag.forOption(
+          "--cloud-id",
+          "ESLAKE_CLOUD_ID",
+          ConnectorOptions.CLOUD_ID,
+          "Elastic Cloud deployment's Cloud ID, instead of --url.");
   static final Flag USERNAME =
-      new Flag("--username", "ESLAKE_USERNAME", null, "User for HTTP basic authentication.");
+      Flag.forOption(
+          "--username",
+          "ESLAKE_USERNAME",
+          ConnectorOptions.USERNAME,
+          "User for HTTP basic authentication.");
   static final Flag PASSWORD_ENV =
       new Flag(
           "--password-env",
@@ -32,14 +65,53 @@ public final class SyncArguments {
           "Environment variable that holds the password.");
   static final Flag PASSWORD_FILE =
       new Flag("--password-file", "ESLAKE_PASSWORD_FILE", null, "File that holds the password.");
+  static final Flag API_KEY_ID =
+      Flag.forOption(
+          "--api-key-id",
+          "ESLAKE_API_KEY_ID",
+          ConnectorOptions.API_KEY_ID,
+          "API key id, when the API key variable or file holds the key's secret alone.");
   static final Flag API_KEY_ENV =
       new Flag(
           "--api-key-env",
           null,
           "ESLAKE_API_KEY",
-          "Environment variable that holds an encoded API key (instead of a user).");
+          "Environment variable that holds an API key, encoded as Kibana shows it (instead of a"
+              + " user).");
   static final Flag API_KEY_FILE =
       new Flag("--api-key-file", "ESLAKE_API_KEY_FILE", null, "File that holds an API key.");
+  static final Flag BEARER_TOKEN_ENV =
+      new Flag(
+          "--bearer-token-env",
+          null,
+          "ESLAKE_BEARER_TOKEN",
+          "Environment variable that holds a bearer token (a service account token).");
+  static final Flag BEARER_TOKEN_FILE =
+      new Flag(
+          "--bearer-token-file",
+          "ESLAKE_BEARER_TOKEN_FILE",
+          null,
+          "File that holds a bearer token.");
+  static final Flag CA_CERTIFICATE_FILE =
+      Flag.forOption(
+          "--ca-certificate-file",
+          "ESLAKE_CA_CERTIFICATE_FILE",
+          ConnectorOptions.CA_CERTIFICATE_FILE,
+          "PEM file of the CA that signed the cluster's certificate.");
+  static final Flag CA_FINGERPRINT =
+      Flag.forOption(
+          "--ca-fingerprint",
+          "ESLAKE_CA_FINGERPRINT",
+          ConnectorOptions.CA_FINGERPRINT,
+          "SHA-256 fingerprint of the cluster's CA certificate.");
+  static final Flag INSECURE_SKIP_TLS_VERIFY =
+      new Flag(
+          "--insecure-skip-tls-verify",
+          "ESLAKE_INSECURE_SKIP_TLS_VERIFY",
+          "false",
+          "Trust any TLS certificate: for tests only.",
+          ConnectorOptions.INSECURE_SKIP_TLS_VERIFY.name(),
+          true);
   static final Flag INDICES =
       new Flag(
           "--indices",
@@ -63,11 +135,18 @@ public final class SyncArguments {
   static final List<Flag> FLAGS =
       List.of(
           URL,
+          CLOUD_ID,
           USERNAME,
           PASSWORD_ENV,
           PASSWORD_FILE,
+          API_KEY_ID,
           API_KEY_ENV,
           API_KEY_FILE,
+          BEARER_TOKEN_ENV,
+          BEARER_TOKEN_FILE,
+          CA_CERTIFICATE_FILE,
+          CA_FINGERPRINT,
+          INSECURE_SKIP_TLS_VERIFY,
           INDICES,
           EXCLUDE,
           PREFIX,
@@ -92,6 +171,9 @@ public final class SyncArguments {
         arg = arg.substring(0, eq);
       }
       Flag flag = flag(arg);
+      if (value == null && flag.isSwitch()) {
+        value = "true";
+      }
       if (value == null) {
         if (i + 1 >= args.length) {
           throw new UsageException("Option " + arg + " needs a value.");
@@ -111,11 +193,11 @@ public final class SyncArguments {
                 + "Copies Elasticsearch indices into Delta tables, one table per index, each"
                 + " replaced in full.\n\nOptions (environment variable in brackets):\n");
     for (Flag flag : FLAGS) {
-      out.append(String.format("  %-16s %s", flag.name(), flag.meaning()));
+      out.append(String.format("  %-27s %s", flag.name(), flag.meaning()));
       if (flag.env() != null) {
         out.append(" [").append(flag.env()).append(']');
       }
-      if (flag.defaultValue() != null && !flag.defaultValue().isEmpty()) {
+      if (flag.defaultValue() != null && !flag.defaultValue().isEmpty() && !flag.isSwitch()) {
         out.append(" (default: ").append(flag.defaultValue()).append(')');
       }
       out.append('\n');
@@ -126,8 +208,22 @@ public final class SyncArguments {
     return out.toString();
   }
 
+  /**
+   * A catalog message in the job's terms: each catalog option the job sets from a flag is named by
+   * that flag, so the message says what to type.
+   */
+  static String inFlagTerms(String message) {
+    String result = message;
+    for (Flag flag : FLAGS) {
+      if (flag.option() != null) {
+        result = result.replace("'" + flag.option() + "'", flag.name());
+      }
+    }
+    return result;
+  }
+
   private static Flag flag(String arg) {
-    if (arg.equals("--password") || arg.equals("--api-key")) {
+    if (arg.equals("--password") || arg.equals("--api-key") || arg.equals("--bearer-token")) {
       throw new UsageException(
           "Secrets are not taken on the command line, where process lists and Spark's UI show"
               + " them. Use "
@@ -150,20 +246,13 @@ public final class SyncArguments {
   }
 
   private static SyncConfig toConfig(Map<Flag, String> given, Map<String, String> env) {
-    String url = value(URL, given, env);
-    if (url == null || url.isBlank()) {
-      throw new UsageException("No cluster URL. Give --url or set ESLAKE_URL.");
-    }
     Map<String, String> catalog = new LinkedHashMap<>();
-    catalog.put(ConnectorOptions.URL.name(), url);
-    String username = value(USERNAME, given, env);
-    if (username != null) {
-      catalog.put(ConnectorOptions.USERNAME.name(), username);
-      putSecret(catalog, given, env, PASSWORD_ENV, PASSWORD_FILE, "password", "--password");
-    } else if (!putSecret(catalog, given, env, API_KEY_ENV, API_KEY_FILE, "api_key", "--api-key")) {
-      if (given.containsKey(PASSWORD_ENV) || given.containsKey(PASSWORD_FILE)) {
-        throw new UsageException("A password was given without a user. Give --username too.");
-      }
+    putWhere(catalog, given, env);
+    putCredentials(catalog, given, env);
+    putOption(catalog, given, env, CA_CERTIFICATE_FILE);
+    putOption(catalog, given, env, CA_FINGERPRINT);
+    if (Boolean.parseBoolean(value(INSECURE_SKIP_TLS_VERIFY, given, env))) {
+      catalog.put(INSECURE_SKIP_TLS_VERIFY.option(), "true");
     }
     String database = value(DATABASE, given, env);
     return new SyncConfig(
@@ -175,9 +264,74 @@ public final class SyncArguments {
         database == null || database.isBlank() ? null : database);
   }
 
+  private static void putWhere(
+      Map<String, String> catalog, Map<Flag, String> given, Map<String, String> env) {
+    String url = value(URL, given, env);
+    String cloudId = value(CLOUD_ID, given, env);
+    if (isBlank(url) && isBlank(cloudId)) {
+      throw new UsageException(
+          "No cluster URL. Give --url (or --cloud-id), or set ESLAKE_URL (or ESLAKE_CLOUD_ID).");
+    }
+    if (!isBlank(url) && !isBlank(cloudId)) {
+      throw new UsageException("Give only one of --url and --cloud-id.");
+    }
+    putOption(catalog, given, env, isBlank(url) ? CLOUD_ID : URL);
+  }
+
+  /**
+   * Passes the one way to authenticate to the catalog: the secret as a reference to a variable or a
+   * file, never as a value.
+   */
+  private static void putCredentials(
+      Map<String, String> catalog, Map<Flag, String> given, Map<String, String> env) {
+    List<String> methods = new ArrayList<>();
+    String username = value(USERNAME, given, env);
+    if (username != null) {
+      methods.add(USERNAME.name());
+      catalog.put(USERNAME.option(), username);
+      putSecret(catalog, given, env, PASSWORD_ENV, PASSWORD_FILE, ConnectorOptions.PASSWORD);
+    } else if (given.containsKey(PASSWORD_ENV) || given.containsKey(PASSWORD_FILE)) {
+      throw new UsageException("A password was given without a user. Give --username too.");
+    }
+    boolean apiKey =
+        putSecret(catalog, given, env, API_KEY_ENV, API_KEY_FILE, ConnectorOptions.API_KEY_SECRET);
+    if (value(API_KEY_ID, given, env) != null) {
+      if (!apiKey) {
+        throw new UsageException(
+            "An API key id was given without the key's secret. Set ESLAKE_API_KEY, or give"
+                + " --api-key-env or --api-key-file.");
+      }
+      putOption(catalog, given, env, API_KEY_ID);
+    }
+    if (apiKey) {
+      methods.add("an API key");
+    }
+    if (putSecret(
+        catalog, given, env, BEARER_TOKEN_ENV, BEARER_TOKEN_FILE, ConnectorOptions.BEARER_TOKEN)) {
+      methods.add("a bearer token");
+    }
+    if (methods.size() > 1) {
+      throw new UsageException(
+          "Cannot choose how to authenticate: "
+              + String.join(" and ", methods)
+              + " are both given (as options or in the environment). Give one: --username with"
+              + " a password, an API key (--api-key-env or --api-key-file), or a bearer token"
+              + " (--bearer-token-env or --bearer-token-file).");
+    }
+  }
+
+  private static void putOption(
+      Map<String, String> catalog, Map<Flag, String> given, Map<String, String> env, Flag flag) {
+    String value = value(flag, given, env);
+    if (!isBlank(value)) {
+      catalog.put(flag.option(), value.trim());
+    }
+  }
+
   /**
    * Adds a secret reference to the catalog options: a file if one is named, else an environment
-   * variable if it is set.
+   * variable if it is set. The password is required once a user is given; other secrets are
+   * optional.
    *
    * @return whether a secret was found
    */
@@ -187,8 +341,7 @@ public final class SyncArguments {
       Map<String, String> env,
       Flag envFlag,
       Flag fileFlag,
-      String option,
-      String secretFlag) {
+      ConnectorOptions.Key option) {
     String file = value(fileFlag, given, env);
     String variable = value(envFlag, given, env);
     if (file != null && given.containsKey(fileFlag) && given.containsKey(envFlag)) {
@@ -196,23 +349,27 @@ public final class SyncArguments {
           "Give only one of " + envFlag.name() + " and " + fileFlag.name() + ".");
     }
     if (file != null) {
-      catalog.put(option + "_file", file);
+      catalog.put(option.name() + "_file", file);
       return true;
     }
     if (env.get(variable) != null) {
-      catalog.put(option + "_env", variable);
+      catalog.put(option.name() + "_env", variable);
       return true;
     }
     if (given.containsKey(envFlag)) {
       throw new UsageException(
           "The environment variable " + variable + " named by " + envFlag.name() + " is not set.");
     }
-    if (secretFlag.equals("--password")) {
+    if (option == ConnectorOptions.PASSWORD) {
       throw new UsageException(
           "No password for the user. Set ESLAKE_PASSWORD, or give --password-env or"
               + " --password-file.");
     }
     return false;
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   private static String value(Flag flag, Map<Flag, String> given, Map<String, String> env) {

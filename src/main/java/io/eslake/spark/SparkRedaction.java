@@ -1,0 +1,26 @@
+package io.eslake.spark;
+
+import java.util.List;
+import org.apache.spark.sql.internal.SQLConf;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+
+/** Spark's own rule for which configuration values its UI, logs and event logs must hide. */
+final class SparkRedaction {
+
+  private static final String PROBE = "eslake-redaction-probe";
+
+  private SparkRedaction() {}
+
+  /**
+   * Whether Spark would hide the value of a configuration key: it matches spark.redaction.regex or
+   * spark.sql.redaction.options.regex in the active session's configuration.
+   */
+  static boolean hides(String confKey) {
+    Seq<Tuple2<String, String>> entry =
+        JavaConverters.asScalaBuffer(List.of(new Tuple2<>(confKey, PROBE))).toSeq();
+    Seq<Tuple2<String, String>> redacted = SQLConf.get().redactOptions(entry);
+    return !PROBE.equals(redacted.head()._2());
+  }
+}

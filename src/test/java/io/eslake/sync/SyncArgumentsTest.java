@@ -1,0 +1,90 @@
+package io.eslake.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SyncArgumentsTest {
+
+  private static SyncConfig parse(Map<String, String> env, String... args) {
+    return SyncArguments.parse(args, env);
+  }
+
+  private static String failure(Map<String, String> env, String... args) {
+    return assertThrows(UsageException.class, () -> parse(env, args)).getMessage();
+  }
+
+  @Test
+  void secretsReachTheCatalogAsReferencesNeverAsValues() {
+    SyncConfig basic =
+        parse(Map.of("ESLAKE_PASSWORD", "Pw-value"), "--url", "es", "--username", "reader");
+    assertEquals(
+        Map.of("url", "es", "username", "reader", "password_env", "ESLAKE_PASSWORD"),
+        basic.catalogOptions());
+
+    SyncConfig apiKey =
+        parse(Map.of("ESLAKE_API_KEY", "Key-value"), "--url", "es", "--api-key-id", "kid");
+    assertEquals(
+        Map.of("url", "es", "api_key_id", "kid", "api_key_secret_env", "ESLAKE_API_KEY"),
+        apiKey.catalogOptions());
+
+    SyncConfig token = parse(Map.of(), "--url", "es", "--bearer-token-file", "/run/token");
+    assertEquals(Map.of("url", "es", "bearer_token_file", "/run/token"), token.catalogOptions());
+    for (SyncConfig config : new SyncConfig[] {basic, apiKey, token}) {
+      assertFalse(config.catalogOptions().toString().contains("-value"));
+    }
+  }
+
+  @Test
+  void secretFlagsAreRefused() {
+    for (String flag : new String[] {"--password", "--api-key", "--bearer-token"}) {
+      String message = failure(Map.of(), "--url", "es", flag, "x");
+      assertTrue(message.contains(flag + "-env or " + flag + "-file"), message);
+    }
+  }
+
+  @Test
+  void twoWaysToAuthenticateAreRefused() {
+    String message =
+        failure(
+            Map.of("ESLAKE_PASSWORD", "p", "ESLAKE_API_KEY", "k"),
+            "--url",
+            "es",
+            "--username",
+            "u");
+    assertTrue(message.startsWith("Cannot choose how to authenticate"), message);
+    assertTrue(message.contains("--username and an API key"), message);
+    String noSecret = failure(Map.of(), "--url", "es", "--api-key-id", "kid");
+    assertTrue(noSecret.contains("without the key's secret"), noSecret);
+  }
+
+  @Test
+  void tlsAndCloudFlagsBecomeCatalogOptions() {
+    SyncConfig config =
+        parse(
+            Map.of("ESLAKE_CLOUD_ID", "c:Zm9v"),
+            "--ca-fingerprint",
+            "ab:cd",
+            "--insecure-skip-tls-verify",
+            "--indices",
+            "logs");
+    assertEquals(
+        Map.of("cloud_id", "c:Zm9v", "ca_fingerprint", "ab:cd", "insecure_skip_tls_verify", "true"),
+        config.catalogOptions());
+    assertEquals(java.util.List.of("logs"), config.include());
+    assertTrue(failure(Map.of(), "--url", "a", "--cloud-id", "b").contains("only one of --url"));
+  }
+
+  @Test
+  void catalogMessagesNameTheJobsFlags() {
+    assertEquals(
+        "Give the CA with --ca-certificate-file or --ca-fingerprint; or --insecure-skip-tls-verify.",
+        SyncArguments.inFlagTerms(
+            "Give the CA with 'ca_certificate_file' or 'ca_fingerprint'; or"
+                + " 'insecure_skip_tls_verify'."));
+  }
+}
