@@ -49,6 +49,10 @@ public final class LocalElasticsearch implements AutoCloseable {
   public static final String ELASTIC_PASSWORD = "eslake-local-pw";
 
   private static final int NOBODY = 65534;
+
+  /** The file in a node folder that holds the process id of the JVM that started the node. */
+  private static final String OWNER_FILE = "owner";
+
   private static LocalElasticsearch shared;
 
   private final String url;
@@ -392,8 +396,9 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   /**
    * Stops nodes a previous JVM started here and could not stop (it was killed): each node folder
-   * records its process ids; a process is ended only if it is still an Elasticsearch of that
-   * folder.
+   * records the JVM that owns it and its process ids; a node whose owner still runs (this JVM, or
+   * another test run) is left alone, and a process is ended only if it is still an Elasticsearch of
+   * that folder.
    */
   private static void stopLeftovers(Path root) throws IOException {
     if (!Files.isDirectory(root)) {
@@ -401,6 +406,9 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
     try (Stream<Path> nodes = Files.list(root)) {
       for (Path node : nodes.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
+        if (ownerIsAlive(node)) {
+          continue;
+        }
         Path pids = node.resolve("pids");
         if (Files.exists(pids)) {
           for (String line : Files.readAllLines(pids)) {
@@ -411,6 +419,15 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
         deleteTree(node);
       }
+    }
+  }
+
+  private static boolean ownerIsAlive(Path node) {
+    try {
+      long owner = Long.parseLong(Files.readString(node.resolve(OWNER_FILE)).strip());
+      return ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false;
     }
   }
 
@@ -480,6 +497,7 @@ public final class LocalElasticsearch implements AutoCloseable {
         throws IOException {
       Path config = instance.resolve("config");
       Files.createDirectories(config.resolve("jvm.options.d"));
+      Files.writeString(instance.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
       try (Stream<Path> files = Files.list(home.resolve("config"))) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {
           Files.copy(file, config.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);

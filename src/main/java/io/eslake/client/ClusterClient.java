@@ -245,12 +245,8 @@ public final class ClusterClient implements Closeable {
       response = rest.performRequest(request);
     } catch (ResponseException e) {
       throw translate(e, action);
-    } catch (SSLException e) {
-      throw translateTls(e);
-    } catch (ConnectionClosedException e) {
-      throw ClusterException.closedWithoutAnswer(settings.displayUrl(), e);
     } catch (IOException e) {
-      throw ClusterException.unreachable(settings.displayUrl(), e);
+      throw translate(e);
     }
     requireElasticsearch(response);
     return response;
@@ -295,9 +291,14 @@ public final class ClusterClient implements Closeable {
     return ClusterException.requestFailed(url, action.description(), status, error.reason());
   }
 
-  /** Tells an untrusted certificate from a wrong host name and from a node without TLS. */
-  private ClusterException translateTls(SSLException e) {
+  /**
+   * Tells a TLS failure (an untrusted certificate, one for another host, a node without TLS) and a
+   * connection closed without an answer from a node that cannot be reached. The REST client wraps
+   * most failures in a plain IOException, so the cause chain is searched.
+   */
+  private ClusterException translate(IOException e) {
     String url = settings.displayUrl();
+    boolean tls = false;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof CertificateException) {
         return ClusterException.untrustedCertificate(url, settings.tls(), e);
@@ -305,12 +306,16 @@ public final class ClusterClient implements Closeable {
       if (t instanceof SSLPeerUnverifiedException) {
         return ClusterException.certificateForAnotherHost(url, e);
       }
+      if (t instanceof SSLException ssl
+          && String.valueOf(ssl.getMessage()).contains("SSL message")) {
+        return ClusterException.notTls(url, e);
+      }
+      if (t instanceof ConnectionClosedException) {
+        return ClusterException.closedWithoutAnswer(url, e);
+      }
+      tls |= t instanceof SSLException;
     }
-    if (String.valueOf(e.getMessage()).contains("plaintext")
-        || String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
-      return ClusterException.notTls(url, e);
-    }
-    return ClusterException.tlsFailed(url, e);
+    return tls ? ClusterException.tlsFailed(url, e) : ClusterException.unreachable(url, e);
   }
 
   private static String readQuietly(Response response) {

@@ -43,11 +43,9 @@ final class TrustManagers {
         }
       }
       throw new CertificateException(
-          "no certificate the server presented has the SHA-256 fingerprint "
-              + sha256
-              + " (it presented "
+          "the server presented certificates with the SHA-256 fingerprints "
               + String.join(", ", presented)
-              + ")");
+              + ", none of them the one given");
     }
 
     @Override
