@@ -32,6 +32,9 @@ import javax.net.ssl.TrustManagerFactory;
 public record LocalCertificates(
     Path caCertificate, Path nodeCertificate, Path nodeKey, Path nodeChain) {
 
+  /** The password of the keystores {@link #keystoreFor} writes. */
+  public static final String KEYSTORE_PASSWORD = "eslake-test-keystore";
+
   /** Makes a new CA and node certificate under a folder; each call makes a different CA. */
   public static LocalCertificates generate(LocalElasticsearch.Settings settings, Path where) {
     Path folder = where.toAbsolutePath();
@@ -70,6 +73,40 @@ public record LocalCertificates(
       return new LocalCertificates(ca, node, folder.resolve("node/node.key"), chain);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot generate certificates", e);
+    }
+  }
+
+  /**
+   * Issues, from this CA, a certificate for one DNS name only (no IP address) and returns it with
+   * its key in a PKCS#12 keystore whose password is {@link #KEYSTORE_PASSWORD}: for a server that
+   * should fail host name checks on 127.0.0.1.
+   */
+  public Path keystoreFor(LocalElasticsearch.Settings settings, String dnsName) {
+    Path folder = caCertificate.getParent().getParent();
+    Path keystore = folder.resolve(dnsName + ".p12");
+    try {
+      certutil(
+          LocalElasticsearch.distributionHome(settings),
+          List.of(
+              "cert",
+              "--silent",
+              "--ca-cert",
+              caCertificate.toString(),
+              "--ca-key",
+              folder.resolve("ca/ca.key").toString(),
+              "--dns",
+              dnsName,
+              "--name",
+              dnsName,
+              "--days",
+              "7",
+              "--pass",
+              KEYSTORE_PASSWORD,
+              "--out",
+              keystore.toString()));
+      return keystore;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot issue a certificate for " + dnsName, e);
     }
   }
 

@@ -147,6 +147,23 @@ class TlsIT extends IntegrationTest {
   }
 
   @Test
+  void aCertificateForAnotherHostIsRefusedEvenFromATrustedCa() throws Exception {
+    Path keystore =
+        certificates.keystoreFor(LocalElasticsearch.Settings.defaults(), "other-host.invalid");
+    try (TlsServer server = new TlsServer(keystore, LocalCertificates.KEYSTORE_PASSWORD)) {
+      String ca = certificates.caCertificate().toString();
+      String byFile = failure(Map.of("url", server.url(), "ca_certificate_file", ca));
+      String print = LocalCertificates.fingerprint(certificates.caCertificate());
+      String byPrint = failure(Map.of("url", server.url(), "ca_fingerprint", print));
+
+      for (String message : List.of(byFile, byPrint)) {
+        assertTrue(message.contains("it was not issued for this host name"), message);
+        assertTrue(message.contains("other-host.invalid"), message);
+      }
+    }
+  }
+
+  @Test
   void turningVerificationOffWorksAndWarnsOnEveryRun() throws IOException {
     Path password = Files.writeString(folder.resolve("password"), https.password());
     List<String> args =
