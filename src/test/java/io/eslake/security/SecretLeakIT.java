@@ -127,62 +127,29 @@ class SecretLeakIT extends IntegrationTest {
 
   /** Four syncs, each with its secret in a file: a user, an API key, a token, a wrong password. */
   private static List<String> syncs(ApiKeyStandInProxy proxy) throws IOException {
-    Path warehouse = folder.resolve("warehouse");
-    List<TlsIT.Run> runs =
+    String password = secretFile(PASSWORD).toString();
+    String key = secretFile(KEY_SECRET).toString();
+    String bearer = secretFile(token).toString();
+    String wrong = secretFile(WRONG_PASSWORD).toString();
+    List<SyncRun> runs =
         List.of(
-            TlsIT.sync(
-                List.of(
-                    "--url",
-                    es().url(),
-                    "--username",
-                    USER,
-                    "--password-file",
-                    secretFile(PASSWORD).toString(),
-                    "--indices",
-                    INDEX,
-                    "--prefix",
-                    "user_",
-                    "--warehouse",
-                    warehouse.toString())),
-            TlsIT.sync(
-                List.of(
-                    "--url",
-                    proxy.url(),
-                    "--api-key-id",
-                    KEY_ID,
-                    "--api-key-file",
-                    secretFile(KEY_SECRET).toString(),
-                    "--indices",
-                    INDEX,
-                    "--prefix",
-                    "key_",
-                    "--warehouse",
-                    warehouse.toString())),
-            TlsIT.sync(
-                List.of(
-                    "--url",
-                    es().url(),
-                    "--bearer-token-file",
-                    secretFile(token).toString(),
-                    "--indices",
-                    BEARER_INDEX,
-                    "--warehouse",
-                    warehouse.toString())),
-            TlsIT.sync(
-                List.of(
-                    "--url",
-                    es().url(),
-                    "--username",
-                    USER,
-                    "--password-file",
-                    secretFile(WRONG_PASSWORD).toString(),
-                    "--warehouse",
-                    warehouse.toString())));
-    assertEquals(List.of(0, 0, 0, 3), runs.stream().map(TlsIT.Run::code).toList());
+            sync(es().url(), "--username", USER, "--password-file", password, "--prefix", "user_"),
+            sync(proxy.url(), "--api-key-id", KEY_ID, "--api-key-file", key, "--prefix", "key_"),
+            sync(es().url(), "--bearer-token-file", bearer, "--indices", BEARER_INDEX),
+            sync(es().url(), "--username", USER, "--password-file", wrong));
+    assertEquals(List.of(0, 0, 0, 3), runs.stream().map(SyncRun::code).toList());
     List<String> report = new ArrayList<>();
     runs.forEach(run -> report.addAll(List.of(run.out(), run.err())));
     assertTrue(report.get(0).contains("300 rows"), report.get(0));
     return report;
+  }
+
+  /** A sync of the test's index into its warehouse, unless the flags name other indices. */
+  private static SyncRun sync(String url, String... flags) {
+    List<String> args = new ArrayList<>(List.of("--url", url, "--indices", INDEX));
+    args.addAll(List.of("--warehouse", folder.resolve("warehouse").toString()));
+    args.addAll(List.of(flags));
+    return SyncRun.of(args);
   }
 
   /** Queries and EXPLAIN through catalogs whose secrets are given as values in the Spark conf. */

@@ -196,8 +196,8 @@ class SecurityIT extends IntegrationTest {
               "--warehouse",
               warehouse.toString());
 
-      TlsIT.Run synced = TlsIT.sync(with(common, "--indices", "sec-ok-*"));
-      TlsIT.Run denied = TlsIT.sync(with(common, "--indices", "sec-denied"));
+      SyncRun synced = SyncRun.of(with(common, "--indices", "sec-ok-*"));
+      SyncRun denied = SyncRun.of(with(common, "--indices", "sec-denied"));
 
       assertEquals(0, synced.code(), synced.err());
       assertTrue(synced.out().contains("Synced 2 of 2 indices, 2,510 rows"), synced.out());
@@ -297,8 +297,8 @@ class SecurityIT extends IntegrationTest {
       String ok = clusterMessage(() -> tables(catalog("sec_web", readerOptions(web.url()))));
       String notFound =
           clusterMessage(() -> tables(catalog("sec_web_404", readerOptions(missing.url()))));
-      TlsIT.Run sync =
-          TlsIT.sync(List.of("--url", web.url(), "--warehouse", folder.resolve("w").toString()));
+      SyncRun sync =
+          SyncRun.of(List.of("--url", web.url(), "--warehouse", folder.resolve("w").toString()));
 
       assertTrue(ok.startsWith("Cannot use " + web.url() + ": the server there is not"), ok);
       assertTrue(ok.contains("without the X-elastic-product header"), ok);

@@ -11,11 +11,7 @@ import io.eslake.client.ClusterException;
 import io.eslake.local.LocalCertificates;
 import io.eslake.local.LocalElasticsearch;
 import io.eslake.spark.ConnectorOptions;
-import io.eslake.sync.SyncJob;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,23 +161,10 @@ class TlsIT extends IntegrationTest {
 
   @Test
   void turningVerificationOffWorksAndWarnsOnEveryRun() throws IOException {
-    Path password = Files.writeString(folder.resolve("password"), https.password());
-    List<String> args =
-        List.of(
-            "--url",
-            https.url(),
-            "--username",
-            https.username(),
-            "--password-file",
-            password.toString(),
-            "--insecure-skip-tls-verify",
-            "--indices",
-            INDEX,
-            "--warehouse",
-            folder.resolve("insecure-warehouse").toString());
+    List<String> args = syncArgs("insecure", "--insecure-skip-tls-verify");
     try (CapturedLogs logs = CapturedLogs.start(Level.INFO)) {
-      assertEquals(0, sync(args).code());
-      assertEquals(0, sync(args).code());
+      assertEquals(0, SyncRun.of(args).code());
+      assertEquals(0, SyncRun.of(args).code());
 
       List<String> warnings = logs.containing("does not verify the TLS certificate");
       assertEquals(2, warnings.size(), String.join("\n", logs.lines()));
@@ -192,24 +175,11 @@ class TlsIT extends IntegrationTest {
 
   @Test
   void theSyncJobTrustsACaFileAndNamesItsOwnFlagsWhenItCannotTrust() throws IOException {
-    Path password = Files.writeString(folder.resolve("password-2"), https.password());
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--url",
-                https.url(),
-                "--username",
-                https.username(),
-                "--password-file",
-                password.toString(),
-                "--indices",
-                INDEX,
-                "--warehouse",
-                folder.resolve("ca-warehouse").toString()));
+    List<String> args = syncArgs("ca");
 
-    Run untrusted = sync(args);
+    SyncRun untrusted = SyncRun.of(args);
     args.addAll(List.of("--ca-certificate-file", certificates.caCertificate().toString()));
-    Run trusted = sync(args);
+    SyncRun trusted = SyncRun.of(args);
 
     assertEquals(3, untrusted.code(), untrusted.err());
     assertEquals(1, untrusted.err().lines().count(), untrusted.err());
@@ -241,20 +211,24 @@ class TlsIT extends IntegrationTest {
     assertTrue(toPlain.contains("use an http:// URL"), toPlain);
   }
 
-  /** What one run of the sync job printed and returned. */
-  record Run(int code, String out, String err) {}
-
-  static Run sync(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        SyncJob.run(
-            args.toArray(String[]::new),
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  /** Sync job arguments for the HTTPS node's index as its administrator, in a run of its own. */
+  private static List<String> syncArgs(String run, String... extra) throws IOException {
+    Path password = Files.writeString(folder.resolve(run + "-password"), https.password());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--url",
+                https.url(),
+                "--username",
+                https.username(),
+                "--password-file",
+                password.toString(),
+                "--indices",
+                INDEX,
+                "--warehouse",
+                folder.resolve(run + "-warehouse").toString()));
+    args.addAll(List.of(extra));
+    return args;
   }
 
   private static String withColons(String hex) {
