@@ -149,13 +149,16 @@ public final class ClusterClient implements Closeable {
 
   /** Opens the scroll of one slice and returns its first page. */
   public SearchPage openScroll(ScrollQuery query) {
-    String name = query.index();
-    Request request = new Request("POST", "/" + PathSegments.encode(name) + "/_search");
+    Request request = searchRequest(query);
     request.addParameter("scroll", query.keepAlive());
-    request.addParameter("filter_path", SCROLL_FILTER);
-    request.setEntity(new NStringEntity(query.body().toString(), ContentType.APPLICATION_JSON));
-    request.setOptions(pageOptions);
+    String name = query.index();
     return page(request, name, Action.read("open a scroll on '" + name + "'", name));
+  }
+
+  /** Reads the first page of a query without opening a scroll: a sample of the documents. */
+  public SearchPage firstPage(ScrollQuery query) {
+    String name = query.index();
+    return page(searchRequest(query), name, Action.read("read a sample of '" + name + "'", name));
   }
 
   /** Fetches the next page of a slice's scroll. */
@@ -218,6 +221,14 @@ public final class ClusterClient implements Closeable {
     } catch (IOException ignored) {
       // Closing a pool that failed to close leaves nothing a caller can act on.
     }
+  }
+
+  private Request searchRequest(ScrollQuery query) {
+    Request request = new Request("POST", "/" + PathSegments.encode(query.index()) + "/_search");
+    request.addParameter("filter_path", SCROLL_FILTER);
+    request.setEntity(new NStringEntity(query.body().toString(), ContentType.APPLICATION_JSON));
+    request.setOptions(pageOptions);
+    return request;
   }
 
   private SearchPage page(Request request, String name, Action action) {

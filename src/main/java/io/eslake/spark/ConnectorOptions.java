@@ -3,6 +3,9 @@ package io.eslake.spark;
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.Credentials;
 import io.eslake.client.TlsTrust;
+import io.eslake.types.ArrayFields;
+import io.eslake.types.DecodeException;
+import io.eslake.types.SchemaConverter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -88,6 +91,24 @@ public final class ConnectorOptions implements Serializable {
       key("page_size", "10000", "Documents per scroll page (at most index.max_result_window).");
   public static final Key SCROLL_KEEP_ALIVE =
       key("scroll_keep_alive", "5m", "How long the cluster keeps a scroll between pages.");
+  public static final Key ARRAY_FIELDS =
+      schema(
+          "array_fields",
+          null,
+          "Fields read as arrays, by dotted path, comma-separated; * matches any characters."
+              + " Catalog option: it shapes the table schema.");
+  public static final Key ARRAY_SAMPLE_SIZE =
+      schema(
+          "array_sample_size",
+          "1000",
+          "Documents read when a table is loaded to find the fields that hold arrays; 0 reads"
+              + " none. Catalog option: it shapes the table schema.");
+  public static final Key ON_MISMATCH =
+      key(
+          "on_mismatch",
+          "rescue",
+          "What a value that cannot fit its column does: rescue (the column is null and the"
+              + " value is kept in _rescued) or fail (the read stops with an error).");
 
   private static final List<Key> ALL =
       List.of(
@@ -109,7 +130,13 @@ public final class ConnectorOptions implements Serializable {
           INSECURE_SKIP_TLS_VERIFY,
           SLICES,
           PAGE_SIZE,
-          SCROLL_KEEP_ALIVE);
+          SCROLL_KEEP_ALIVE,
+          ARRAY_FIELDS,
+          ARRAY_SAMPLE_SIZE,
+          ON_MISMATCH);
+
+  /** The most documents a sample may read: Elasticsearch's default index.max_result_window. */
+  static final int MAX_SAMPLE_SIZE = 10_000;
 
   /** Documents per slice above which auto slicing adds slices beyond one per shard. */
   static final long DOCUMENTS_PER_SLICE = 10_000_000L;
@@ -136,6 +163,8 @@ public final class ConnectorOptions implements Serializable {
     ConnectorOptions result = new ConnectorOptions(values);
     result.pageSize();
     result.slices();
+    result.arraySampleSize();
+    result.failOnMismatch();
     return result;
   }
 
@@ -214,6 +243,63 @@ public final class ConnectorOptions implements Serializable {
 
   public String scrollKeepAlive() {
     return get(SCROLL_KEEP_ALIVE);
+  }
+
+  /** The paths and patterns of the fields to read as arrays. */
+  public List<String> arrayFields() {
+    String value = get(ARRAY_FIELDS);
+    return value == null ? List.of() : List.of(value.split(","));
+  }
+
+  /** The number of documents to sample for arrays; 0 for none. */
+  public int arraySampleSize() {
+    String value = get(ARRAY_SAMPLE_SIZE).trim();
+    if (value.equals("0")) {
+      return 0;
+    }
+    int size = positiveInt(ARRAY_SAMPLE_SIZE, value);
+    if (size > MAX_SAMPLE_SIZE) {
+      throw new IllegalArgumentException(
+          "Cannot use "
+              + ARRAY_SAMPLE_SIZE.name()
+              + "="
+              + value
+              + ": give at most "
+              + MAX_SAMPLE_SIZE
+              + ", the most documents one search returns by default.");
+    }
+    return size;
+  }
+
+  /** Whether a value that cannot fit its column fails the read, rather than being rescued. */
+  public boolean failOnMismatch() {
+    String value = get(ON_MISMATCH).trim().toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "rescue" -> false;
+      case "fail" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "Cannot use " + ON_MISMATCH.name() + "=" + value + ": give rescue or fail.");
+    };
+  }
+
+  /** What a user can do about a value that stopped a read with on_mismatch=fail. */
+  static String remedy(DecodeException.Kind kind) {
+    String rescue =
+        "set "
+            + ON_MISMATCH.name()
+            + "=rescue to keep such values in the column "
+            + SchemaConverter.RESCUE_COLUMN
+            + " instead.";
+    if (kind == DecodeException.Kind.SEVERAL_VALUES) {
+      return "Name the field in the catalog option "
+          + ARRAY_FIELDS.name()
+          + " (or in the mapping's _meta."
+          + ArrayFields.META_KEY
+          + ") to read it as an array, or "
+          + rescue;
+    }
+    return "The value does not match the field's mapping; " + rescue;
   }
 
   /** The value of an option, or its default. */
@@ -459,11 +545,16 @@ public final class ConnectorOptions implements Serializable {
   private static void requirePerRead(String keyName) {
     Key key = ALL.stream().filter(k -> k.name().equals(keyName)).findFirst().orElseThrow();
     if (key.catalogOnly()) {
+      String reason =
+          key == ARRAY_FIELDS || key == ARRAY_SAMPLE_SIZE
+              ? "it shapes the table's schema, which is fixed when the table is loaded"
+              : "where and how to connect is set on the catalog";
       throw new IllegalArgumentException(
           "Cannot set '"
               + keyName
-              + "' for one read: where and how to connect is set on the catalog, as"
-              + " spark.sql.catalog.<name>."
+              + "' for one read: "
+              + reason
+              + ". Set it as spark.sql.catalog.<name>."
               + keyName
               + ".");
     }
@@ -472,6 +563,11 @@ public final class ConnectorOptions implements Serializable {
   /** An option that may also be set for one read. */
   private static Key key(String name, String defaultValue, String meaning) {
     return new Key(name, defaultValue, meaning, false, false);
+  }
+
+  /** An option that shapes the table schema: catalog only, since a schema is fixed at load. */
+  private static Key schema(String name, String defaultValue, String meaning) {
+    return new Key(name, defaultValue, meaning, false, true);
   }
 
   private static Key connection(String name, String meaning) {

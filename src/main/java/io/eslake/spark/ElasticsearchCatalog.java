@@ -1,12 +1,22 @@
 package io.eslake.spark;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eslake.client.ClusterClient;
 import io.eslake.client.ClusterException;
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.ResolvedNames;
+import io.eslake.client.ScrollQuery;
+import io.eslake.client.SearchPage;
 import io.eslake.client.TlsTrust;
+import io.eslake.types.ArrayFields;
+import io.eslake.types.ArraySampler;
 import io.eslake.types.IndexMapping;
 import io.eslake.types.SchemaConverter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,14 +96,18 @@ public final class ElasticsearchCatalog implements TableCatalog {
     }
     String index = ident.name();
     try (ClusterClient client = ClusterClient.connect(options.connection())) {
-      Map<String, com.fasterxml.jackson.databind.JsonNode> mappings = client.mappings(index);
+      Map<String, JsonNode> mappings = client.mappings(index);
       if (mappings.isEmpty()) {
         throw new NoSuchTableException(ident);
       }
       // TODO(#4): merge the mappings of an alias or data stream with a widening rule.
-      IndexMapping mapping = IndexMapping.parse(mappings.values().iterator().next());
+      JsonNode mappingJson = mappings.values().iterator().next();
+      IndexMapping mapping = IndexMapping.parse(mappingJson);
+      ArrayFields arrays =
+          ArrayFields.of(options.arrayFields()).and(sampled(client, index, mapping));
       StructType schema =
-          SchemaConverter.toSchema(mapping, (path, type) -> warnOnce(index, path, type));
+          SchemaConverter.toSchema(mapping, arrays, (path, type) -> noteOnce(index, path, type));
+      noteRuntimeFields(index, mappingJson);
       return new ElasticsearchTable(index, schema, options);
     } catch (ClusterException e) {
       if (e.kind() == ClusterException.Kind.NOT_FOUND) {
@@ -150,8 +164,76 @@ public final class ElasticsearchCatalog implements TableCatalog {
     }
   }
 
-  private void warnOnce(String index, String path, String type) {
-    if (warnedFields.add(index + "/" + path)) {
+  /**
+   * The fields a sample of the index shows holding arrays: the first documents in index order, as
+   * many as the option array_sample_size says.
+   */
+  private ArrayFields sampled(ClusterClient client, String index, IndexMapping mapping) {
+    int size = options.arraySampleSize();
+    if (size == 0) {
+      return ArrayFields.none();
+    }
+    ArraySampler sampler = ArraySampler.forMapping(mapping);
+    ScrollQuery query = new ScrollQuery(index, null, size, options.scrollKeepAlive(), 0, 1);
+    try (SearchPage page = client.firstPage(query)) {
+      while (page.nextHit(sourcesTo(sampler))) {
+        // Each hit's source goes to the sampler.
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read a sample of index '" + index + "'", e);
+    }
+    LOG.info(
+        "Sampled {} documents of index '{}' for arrays: {}",
+        sampler.documents(),
+        index,
+        sampler.paths().isEmpty() ? "none found" : "array columns for " + sampler.paths());
+    return sampler.found();
+  }
+
+  private static SearchPage.HitVisitor sourcesTo(ArraySampler sampler) {
+    return new SearchPage.HitVisitor() {
+      @Override
+      public void id(JsonParser parser) {
+        // The sample needs sources only.
+      }
+
+      @Override
+      public void index(JsonParser parser) {
+        // The sample needs sources only.
+      }
+
+      @Override
+      public void source(JsonParser parser) throws IOException {
+        sampler.observe(parser);
+      }
+    };
+  }
+
+  /** Runtime fields are computed at search time and are not in _source: no column reads them. */
+  private void noteRuntimeFields(String index, JsonNode mappingJson) {
+    JsonNode runtime = mappingJson.path("runtime");
+    if (runtime.size() > 0 && warnedFields.add(index + "/runtime")) {
+      List<String> names = new ArrayList<>();
+      runtime.fieldNames().forEachRemaining(names::add);
+      LOG.info(
+          "Index '{}' has runtime fields {}: they are computed at search time, are not in"
+              + " _source, and have no column.",
+          index,
+          names);
+    }
+  }
+
+  private void noteOnce(String index, String path, String type) {
+    if (!warnedFields.add(index + "/" + path)) {
+      return;
+    }
+    if (type.equals("alias")) {
+      LOG.info(
+          "Field '{}' of index '{}' is an alias: it has no value of its own in _source and no"
+              + " column; its target field's column holds the data.",
+          path,
+          index);
+    } else {
       LOG.warn(
           "Field '{}' of index '{}' has type '{}', which has no column type of its own: it is"
               + " read as a JSON string column.",

@@ -3,6 +3,7 @@ package io.eslake.spark;
 import io.eslake.client.ClusterClient;
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.ScrollQuery;
+import io.eslake.types.FieldMetadata;
 import io.eslake.types.RowDecoder;
 import io.eslake.types.SchemaConverter;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ final class ElasticsearchScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new SliceReaderFactory(readSchema);
+    return new SliceReaderFactory(readSchema, options.failOnMismatch());
   }
 
   /**
@@ -128,23 +129,29 @@ final class ElasticsearchScan implements Scan, Batch {
       if (field.name().equals(SchemaConverter.ID_COLUMN)) {
         continue;
       }
-      StructField full = tableSchema.apply(field.name());
-      collectPaths(field.name(), field.dataType(), full.dataType(), paths);
+      collectPaths("", field, tableSchema.apply(field.name()), paths);
     }
     return paths;
   }
 
-  /** Adds the path of a column, or of its required sub-fields when Spark pruned a struct. */
-  private static void collectPaths(String path, DataType read, DataType full, List<String> paths) {
-    StructType readStruct = structOf(read);
-    StructType fullStruct = structOf(full);
-    if (readStruct == null || fullStruct == null || readStruct.equals(fullStruct)) {
+  /**
+   * Adds the source path of a column, or of its required sub-fields when Spark pruned an object; a
+   * compound value such as a geo_point is fetched whole, whatever parts are read.
+   */
+  private static void collectPaths(
+      String parent, StructField read, StructField full, List<String> paths) {
+    String path = parent + FieldMetadata.sourceName(full);
+    StructType readStruct = structOf(read.dataType());
+    StructType fullStruct = structOf(full.dataType());
+    String esType = FieldMetadata.type(full);
+    boolean object =
+        esType.equals("object") || esType.equals("nested") || esType.equals("passthrough");
+    if (!object || readStruct == null || readStruct.equals(fullStruct)) {
       paths.add(path);
       return;
     }
     for (StructField child : readStruct.fields()) {
-      StructField fullChild = fullStruct.apply(child.name());
-      collectPaths(path + "." + child.name(), child.dataType(), fullChild.dataType(), paths);
+      collectPaths(path + ".", child, fullStruct.apply(child.name()), paths);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.eslake.spark;
 
+import io.eslake.types.FieldMetadata;
+import java.util.Arrays;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
@@ -20,9 +22,15 @@ final class ElasticsearchScanBuilder implements ScanBuilder, SupportsPushDownReq
     this.readSchema = tableSchema;
   }
 
+  /**
+   * Reads only the required columns, unless they include the rescue column: what it holds depends
+   * on every column (a value lands there when its own column cannot take it), so the whole table is
+   * then read.
+   */
   @Override
   public void pruneColumns(StructType requiredSchema) {
-    this.readSchema = requiredSchema;
+    boolean rescue = Arrays.stream(requiredSchema.fields()).anyMatch(FieldMetadata::isRescue);
+    this.readSchema = rescue ? tableSchema : requiredSchema;
   }
 
   @Override

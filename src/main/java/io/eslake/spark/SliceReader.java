@@ -32,10 +32,10 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   private boolean finished;
   private boolean closed;
 
-  SliceReader(SlicePartition partition, StructType readSchema) {
+  SliceReader(SlicePartition partition, StructType readSchema, boolean failOnMismatch) {
     this.query = partition.query();
     this.client = ClusterClient.connect(partition.connection());
-    this.decoder = RowDecoder.forSchema(readSchema);
+    this.decoder = RowDecoder.forSchema(readSchema, failOnMismatch);
   }
 
   @Override
@@ -75,7 +75,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
     try {
       decoder.readSource(parser);
     } catch (DecodeException e) {
-      throw e.inIndex(query.index());
+      throw e.inIndex(query.index()).withRemedy(ConnectorOptions.remedy(e.kind()));
     }
   }
 

@@ -10,13 +10,15 @@ import org.apache.spark.sql.types.StructType;
 final class SliceReaderFactory implements PartitionReaderFactory {
 
   private final StructType readSchema;
+  private final boolean failOnMismatch;
 
-  SliceReaderFactory(StructType readSchema) {
+  SliceReaderFactory(StructType readSchema, boolean failOnMismatch) {
     this.readSchema = readSchema;
+    this.failOnMismatch = failOnMismatch;
   }
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
-    return new SliceReader((SlicePartition) partition, readSchema);
+    return new SliceReader((SlicePartition) partition, readSchema, failOnMismatch);
   }
 }

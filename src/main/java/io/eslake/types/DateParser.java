@@ -9,9 +9,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
-import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalField;
 import java.time.temporal.TemporalQueries;
+import java.time.temporal.WeekFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,32 +37,36 @@ public final class DateParser {
     Long parse(String text);
   }
 
+  /**
+   * The locale patterns are read in: the root locale's texts (English month and day names), with
+   * ISO 8601 week rules (weeks start on Monday; week 1 holds January 4th), as Elasticsearch 8 reads
+   * week-based fields.
+   */
+  private static final Locale PATTERN_LOCALE = Locale.forLanguageTag("und-u-rg-gbzzzz");
+
+  /** Marks where a named pattern takes a fraction of a second of one to nine digits. */
+  private static final String FRACTION = "%f";
+
   private final String format;
   private final List<Alternative> alternatives;
-  private final boolean numbersAreSeconds;
 
-  private DateParser(String format, List<Alternative> alternatives, boolean numbersAreSeconds) {
+  private DateParser(String format, List<Alternative> alternatives) {
     this.format = format;
     this.alternatives = alternatives;
-    this.numbersAreSeconds = numbersAreSeconds;
   }
 
   /** A parser for a mapping's format, or for the default format when the mapping names none. */
   public static DateParser forFormat(String format) {
     String effective = format == null || format.isBlank() ? DEFAULT_FORMAT : format;
     List<Alternative> alternatives = new ArrayList<>();
-    Boolean secondsFirst = null;
     for (String part : effective.split("\\|\\|")) {
       String name = part.trim();
       if (name.startsWith("8")) {
         name = name.substring(1);
       }
-      if (secondsFirst == null && (name.equals("epoch_second") || name.equals("epoch_millis"))) {
-        secondsFirst = name.equals("epoch_second");
-      }
       alternatives.add(alternative(name));
     }
-    return new DateParser(effective, List.copyOf(alternatives), Boolean.TRUE.equals(secondsFirst));
+    return new DateParser(effective, List.copyOf(alternatives));
   }
 
   /** The format this parser reads. */
@@ -70,7 +75,9 @@ public final class DateParser {
   }
 
   /**
-   * Parses a text value.
+   * Parses a value. A JSON number is read as its text, through the same alternatives, as
+   * Elasticsearch reads it: {@code 1500800000000} is epoch milliseconds under the default format,
+   * and {@code 2020} is the year 2020 under a format that starts with a year.
    *
    * @return microseconds since the epoch, or null when no alternative of the format fits
    */
@@ -85,47 +92,17 @@ public final class DateParser {
     return null;
   }
 
-  /**
-   * Reads a JSON number: epoch seconds when {@code epoch_second} comes first in the format, else
-   * epoch milliseconds, as Elasticsearch does.
-   */
-  public long parseNumber(BigDecimal number) {
-    BigDecimal micros = numbersAreSeconds ? number.movePointRight(6) : number.movePointRight(3);
-    return micros.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-  }
-
   private static Alternative alternative(String name) {
     return switch (name) {
       case "epoch_millis" -> text -> epoch(text, 3);
       case "epoch_second" -> text -> epoch(text, 6);
-      case "strict_date_optional_time",
-          "date_optional_time",
-          "strict_date_optional_time_nanos",
-          "iso8601",
-          "strict_date_time",
-          "date_time",
-          "strict_date_time_no_millis",
-          "date_time_no_millis",
-          "strict_date",
-          "date",
-          "strict_year_month_day",
-          "year_month_day",
-          "strict_year_month",
-          "year_month",
-          "strict_year",
-          "year",
-          "strict_date_hour",
-          "date_hour",
-          "strict_date_hour_minute",
-          "date_hour_minute",
-          "strict_date_hour_minute_second",
-          "date_hour_minute_second",
-          "strict_date_hour_minute_second_fraction",
-          "date_hour_minute_second_fraction",
-          "strict_date_hour_minute_second_millis",
-          "date_hour_minute_second_millis" ->
-          IsoDates::parse;
-      default -> pattern(NAMED_PATTERNS.getOrDefault(name, name));
+      default -> {
+        int[] parts = ISO_PARTS.get(name);
+        if (parts != null) {
+          yield text -> IsoDates.parse(text, parts[0], parts[1]);
+        }
+        yield pattern(NAMED_PATTERNS.getOrDefault(name, name));
+      }
     };
   }
 
@@ -151,7 +128,13 @@ public final class DateParser {
   private static Alternative pattern(String pattern) {
     DateTimeFormatter formatter;
     try {
-      formatter = new DateTimeFormatterBuilder().appendPattern(pattern).toFormatter(Locale.ROOT);
+      DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder();
+      String[] pieces = pattern.split(FRACTION, -1);
+      builder.appendPattern(pieces[0]);
+      for (int i = 1; i < pieces.length; i++) {
+        builder.appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).appendPattern(pieces[i]);
+      }
+      formatter = builder.toFormatter(PATTERN_LOCALE);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "Cannot read date format '" + pattern + "': " + e.getMessage(), e);
@@ -190,17 +173,14 @@ public final class DateParser {
   }
 
   private static LocalDate partialDate(TemporalAccessor parsed) {
-    if (parsed.isSupported(IsoFields.WEEK_BASED_YEAR)) {
-      int weekYear = parsed.get(IsoFields.WEEK_BASED_YEAR);
-      long week =
-          parsed.isSupported(IsoFields.WEEK_OF_WEEK_BASED_YEAR)
-              ? parsed.getLong(IsoFields.WEEK_OF_WEEK_BASED_YEAR)
-              : 1;
-      long day =
-          parsed.isSupported(ChronoField.DAY_OF_WEEK) ? parsed.getLong(ChronoField.DAY_OF_WEEK) : 1;
+    WeekFields weeks = WeekFields.of(PATTERN_LOCALE);
+    if (parsed.isSupported(weeks.weekBasedYear())) {
+      int weekYear = parsed.get(weeks.weekBasedYear());
+      long week = valueOr(parsed, weeks.weekOfWeekBasedYear(), 1);
+      long day = valueOr(parsed, weeks.dayOfWeek(), 1);
       return LocalDate.of(weekYear, 6, 1)
-          .with(IsoFields.WEEK_OF_WEEK_BASED_YEAR, week)
-          .with(ChronoField.DAY_OF_WEEK, day);
+          .with(weeks.weekOfWeekBasedYear(), week)
+          .with(weeks.dayOfWeek(), day);
     }
     int year = parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 1970;
     if (parsed.isSupported(ChronoField.DAY_OF_YEAR)) {
@@ -211,6 +191,10 @@ public final class DateParser {
     int day =
         parsed.isSupported(ChronoField.DAY_OF_MONTH) ? parsed.get(ChronoField.DAY_OF_MONTH) : 1;
     return LocalDate.of(year, month, day);
+  }
+
+  private static long valueOr(TemporalAccessor parsed, TemporalField field, long absent) {
+    return parsed.isSupported(field) ? parsed.getLong(field) : absent;
   }
 
   private static LocalTime partialTime(TemporalAccessor parsed) {
@@ -234,31 +218,59 @@ public final class DateParser {
   }
 
   /**
+   * The named formats of the ISO family, read by {@link IsoDates}, with the fewest and most parts
+   * (year, month, day, hour, minute, second, fraction) each allows. A strict and a lenient name
+   * read alike.
+   */
+  private static final Map<String, int[]> ISO_PARTS = isoParts();
+
+  private static Map<String, int[]> isoParts() {
+    Map<String, int[]> parts = new java.util.HashMap<>();
+    for (String name : List.of("date_optional_time", "date_optional_time_nanos", "iso8601")) {
+      parts.put(name, new int[] {IsoDates.YEAR, IsoDates.FRACTION});
+    }
+    parts.put("date_time", new int[] {IsoDates.SECOND, IsoDates.FRACTION});
+    parts.put("date_time_no_millis", new int[] {IsoDates.SECOND, IsoDates.SECOND});
+    parts.put("date", new int[] {IsoDates.DAY, IsoDates.DAY});
+    parts.put("year_month_day", new int[] {3, 3});
+    parts.put("year_month", new int[] {2, 2});
+    parts.put("year", new int[] {1, 1});
+    parts.put("date_hour", new int[] {4, 4});
+    parts.put("date_hour_minute", new int[] {5, 5});
+    parts.put("date_hour_minute_second", new int[] {6, 6});
+    parts.put("date_hour_minute_second_fraction", new int[] {7, 7});
+    parts.put("date_hour_minute_second_millis", new int[] {7, 7});
+    Map<String, int[]> withStrict = new java.util.HashMap<>(parts);
+    parts.forEach((name, range) -> withStrict.put("strict_" + name, range));
+    return Map.copyOf(withStrict);
+  }
+
+  /**
    * The named formats that are not plain ISO dates, as java.time patterns. The ISO family is read
    * by {@link IsoDates}, which accepts every shape those names allow.
    */
   private static final Map<String, String> NAMED_PATTERNS =
       Map.ofEntries(
           Map.entry("basic_date", "yyyyMMdd"),
-          Map.entry("basic_date_time", "yyyyMMdd'T'HHmmss.SSS[XXX][XX][X]"),
+          Map.entry("basic_date_time", "yyyyMMdd'T'HHmmss%f[XXX][XX][X]"),
           Map.entry("basic_date_time_no_millis", "yyyyMMdd'T'HHmmss[XXX][XX][X]"),
           Map.entry("basic_ordinal_date", "yyyyDDD"),
-          Map.entry("basic_ordinal_date_time", "yyyyDDD'T'HHmmss.SSS[XXX][XX][X]"),
+          Map.entry("basic_ordinal_date_time", "yyyyDDD'T'HHmmss%f[XXX][XX][X]"),
           Map.entry("basic_ordinal_date_time_no_millis", "yyyyDDD'T'HHmmss[XXX][XX][X]"),
-          Map.entry("basic_time", "HHmmss.SSS[XXX][XX][X]"),
+          Map.entry("basic_time", "HHmmss%f[XXX][XX][X]"),
           Map.entry("basic_time_no_millis", "HHmmss[XXX][XX][X]"),
-          Map.entry("basic_t_time", "'T'HHmmss.SSS[XXX][XX][X]"),
+          Map.entry("basic_t_time", "'T'HHmmss%f[XXX][XX][X]"),
           Map.entry("basic_t_time_no_millis", "'T'HHmmss[XXX][XX][X]"),
           Map.entry("basic_week_date", "YYYY'W'wwe"),
           Map.entry("strict_basic_week_date", "YYYY'W'wwe"),
-          Map.entry("basic_week_date_time", "YYYY'W'wwe'T'HHmmss.SSS[XXX][XX][X]"),
-          Map.entry("strict_basic_week_date_time", "YYYY'W'wwe'T'HHmmss.SSS[XXX][XX][X]"),
+          Map.entry("basic_week_date_time", "YYYY'W'wwe'T'HHmmss%f[XXX][XX][X]"),
+          Map.entry("strict_basic_week_date_time", "YYYY'W'wwe'T'HHmmss%f[XXX][XX][X]"),
           Map.entry("basic_week_date_time_no_millis", "YYYY'W'wwe'T'HHmmss[XXX][XX][X]"),
           Map.entry("strict_basic_week_date_time_no_millis", "YYYY'W'wwe'T'HHmmss[XXX][XX][X]"),
           Map.entry("ordinal_date", "yyyy-DDD"),
           Map.entry("strict_ordinal_date", "yyyy-DDD"),
-          Map.entry("ordinal_date_time", "yyyy-DDD'T'HH:mm:ss.SSS[XXX][XX][X]"),
-          Map.entry("strict_ordinal_date_time", "yyyy-DDD'T'HH:mm:ss.SSS[XXX][XX][X]"),
+          Map.entry("ordinal_date_time", "yyyy-DDD'T'HH:mm:ss%f[XXX][XX][X]"),
+          Map.entry("strict_ordinal_date_time", "yyyy-DDD'T'HH:mm:ss%f[XXX][XX][X]"),
           Map.entry("ordinal_date_time_no_millis", "yyyy-DDD'T'HH:mm:ss[XXX][XX][X]"),
           Map.entry("strict_ordinal_date_time_no_millis", "yyyy-DDD'T'HH:mm:ss[XXX][XX][X]"),
           Map.entry("hour", "HH"),
@@ -267,22 +279,22 @@ public final class DateParser {
           Map.entry("strict_hour_minute", "HH:mm"),
           Map.entry("hour_minute_second", "HH:mm:ss"),
           Map.entry("strict_hour_minute_second", "HH:mm:ss"),
-          Map.entry("hour_minute_second_fraction", "HH:mm:ss.[SSSSSSSSS][SSSSSS][SSS]"),
-          Map.entry("strict_hour_minute_second_fraction", "HH:mm:ss.[SSSSSSSSS][SSSSSS][SSS]"),
-          Map.entry("hour_minute_second_millis", "HH:mm:ss.SSS"),
-          Map.entry("strict_hour_minute_second_millis", "HH:mm:ss.SSS"),
-          Map.entry("time", "HH:mm:ss.SSS[XXX][XX][X]"),
-          Map.entry("strict_time", "HH:mm:ss.SSS[XXX][XX][X]"),
+          Map.entry("hour_minute_second_fraction", "HH:mm:ss%f"),
+          Map.entry("strict_hour_minute_second_fraction", "HH:mm:ss%f"),
+          Map.entry("hour_minute_second_millis", "HH:mm:ss%f"),
+          Map.entry("strict_hour_minute_second_millis", "HH:mm:ss%f"),
+          Map.entry("time", "HH:mm:ss%f[XXX][XX][X]"),
+          Map.entry("strict_time", "HH:mm:ss%f[XXX][XX][X]"),
           Map.entry("time_no_millis", "HH:mm:ss[XXX][XX][X]"),
           Map.entry("strict_time_no_millis", "HH:mm:ss[XXX][XX][X]"),
-          Map.entry("t_time", "'T'HH:mm:ss.SSS[XXX][XX][X]"),
-          Map.entry("strict_t_time", "'T'HH:mm:ss.SSS[XXX][XX][X]"),
+          Map.entry("t_time", "'T'HH:mm:ss%f[XXX][XX][X]"),
+          Map.entry("strict_t_time", "'T'HH:mm:ss%f[XXX][XX][X]"),
           Map.entry("t_time_no_millis", "'T'HH:mm:ss[XXX][XX][X]"),
           Map.entry("strict_t_time_no_millis", "'T'HH:mm:ss[XXX][XX][X]"),
           Map.entry("week_date", "YYYY-'W'ww-e"),
           Map.entry("strict_week_date", "YYYY-'W'ww-e"),
-          Map.entry("week_date_time", "YYYY-'W'ww-e'T'HH:mm:ss.SSS[XXX][XX][X]"),
-          Map.entry("strict_week_date_time", "YYYY-'W'ww-e'T'HH:mm:ss.SSS[XXX][XX][X]"),
+          Map.entry("week_date_time", "YYYY-'W'ww-e'T'HH:mm:ss%f[XXX][XX][X]"),
+          Map.entry("strict_week_date_time", "YYYY-'W'ww-e'T'HH:mm:ss%f[XXX][XX][X]"),
           Map.entry("week_date_time_no_millis", "YYYY-'W'ww-e'T'HH:mm:ss[XXX][XX][X]"),
           Map.entry("strict_week_date_time_no_millis", "YYYY-'W'ww-e'T'HH:mm:ss[XXX][XX][X]"),
           Map.entry("weekyear", "YYYY"),

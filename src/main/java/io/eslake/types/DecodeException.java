@@ -1,40 +1,63 @@
 package io.eslake.types;
 
 /**
- * A {@code _source} value that cannot be put in its column. Names the index, document and field, so
- * a user can find the value, and says which option changes how it is read.
+ * A {@code _source} value that cannot be put in its column, when the read asked to fail on such
+ * values rather than keep them in the rescue column. Names the index, document and field, so a user
+ * can find the value; the read layer adds which option changes how it is read.
  */
 public final class DecodeException extends RuntimeException {
 
+  /** Why the value does not fit. */
+  public enum Kind {
+    /** Several values in a column that holds one. */
+    SEVERAL_VALUES,
+    /** A value of another type or shape than the column's, e.g. text in a number field. */
+    MISMATCH
+  }
+
   private final String fieldPath;
+  private final Kind kind;
   private final String documentId;
   private final String index;
   private final String problem;
+  private final String remedy;
 
-  DecodeException(String fieldPath, String documentId, String problem, Throwable cause) {
-    this(fieldPath, documentId, null, problem, cause);
+  DecodeException(String fieldPath, Kind kind, String problem) {
+    this(fieldPath, kind, null, null, problem, null);
   }
 
   private DecodeException(
-      String fieldPath, String documentId, String index, String problem, Throwable cause) {
-    super(problem, cause);
+      String fieldPath, Kind kind, String documentId, String index, String problem, String remedy) {
+    super(problem);
     this.fieldPath = fieldPath;
+    this.kind = kind;
     this.documentId = documentId;
     this.index = index;
     this.problem = problem;
+    this.remedy = remedy;
   }
 
   DecodeException withDocumentId(String id) {
-    return new DecodeException(fieldPath, id, index, problem, getCause());
+    return new DecodeException(fieldPath, kind, id, index, problem, remedy);
   }
 
   /** The same failure, told as having happened in the given index. */
   public DecodeException inIndex(String name) {
-    return new DecodeException(fieldPath, documentId, name, problem, getCause());
+    return new DecodeException(fieldPath, kind, documentId, name, problem, remedy);
   }
 
+  /** The same failure, with a sentence saying what the user can do about it. */
+  public DecodeException withRemedy(String sentence) {
+    return new DecodeException(fieldPath, kind, documentId, index, problem, sentence);
+  }
+
+  /** The field's path in {@code _source}, with the positions of enclosing array elements. */
   public String fieldPath() {
     return fieldPath;
+  }
+
+  public Kind kind() {
+    return kind;
   }
 
   public String documentId() {
@@ -50,6 +73,8 @@ public final class DecodeException extends RuntimeException {
         + "'"
         + (index == null ? "" : " in index '" + index + "'")
         + ": "
-        + problem;
+        + problem
+        + "."
+        + (remedy == null ? "" : " " + remedy);
   }
 }

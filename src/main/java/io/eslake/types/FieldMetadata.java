@@ -16,27 +16,72 @@ public final class FieldMetadata {
   /** The field's date format from the mapping, when it has one. */
   public static final String FORMAT = "es.format";
 
-  /** The field's path in {@code _source}, when it differs from the column name. */
-  public static final String PATH = "es.path";
+  /** The field's key in {@code _source}, when it differs from the column name. */
+  public static final String SOURCE_NAME = "es.name";
+
+  /** The value a {@code constant_keyword} mapping declares, used when a document omits it. */
+  public static final String VALUE = "es.value";
+
+  /** Set on string columns that hold their value as JSON text. */
+  public static final String JSON = "es.json";
+
+  /** The {@code element_type} of a {@code dense_vector} field. */
+  public static final String ELEMENT_TYPE = "es.element_type";
+
+  /** The type recorded on the rescue column. */
+  static final String RESCUE_TYPE = "_rescued";
 
   private FieldMetadata() {}
 
   static Metadata of(MappedField field) {
     MetadataBuilder builder = new MetadataBuilder().putString(TYPE, field.type());
-    String format = field.parameter("format");
-    if (format != null) {
-      builder.putString(FORMAT, format);
+    putIfPresent(builder, FORMAT, field.parameter("format"));
+    putIfPresent(builder, ELEMENT_TYPE, field.parameter("element_type"));
+    if (field.type().equals("constant_keyword")) {
+      putIfPresent(builder, VALUE, field.parameter("value"));
     }
+    return builder.build();
+  }
+
+  /** Metadata for a part of a compound value, such as the bounds of a range. */
+  static Metadata ofPart(String esType, String format) {
+    MetadataBuilder builder = new MetadataBuilder().putString(TYPE, esType);
+    putIfPresent(builder, FORMAT, format);
     return builder.build();
   }
 
   /** The Elasticsearch type recorded on a column, or "" for columns that are not fields. */
   public static String type(StructField field) {
-    return field.metadata().contains(TYPE) ? field.metadata().getString(TYPE) : "";
+    return text(field, TYPE, "");
   }
 
   /** The date format recorded on a column, or null. */
   public static String format(StructField field) {
-    return field.metadata().contains(FORMAT) ? field.metadata().getString(FORMAT) : null;
+    return text(field, FORMAT, null);
+  }
+
+  /** The key of a column's value in its {@code _source} object. */
+  public static String sourceName(StructField field) {
+    return text(field, SOURCE_NAME, field.name());
+  }
+
+  /** Whether a column holds its values as JSON text. */
+  public static boolean isJson(StructField field) {
+    return field.metadata().contains(JSON) && field.metadata().getBoolean(JSON);
+  }
+
+  /** Whether a column is the rescue column, which holds the values no other column could. */
+  public static boolean isRescue(StructField field) {
+    return type(field).equals(RESCUE_TYPE);
+  }
+
+  static String text(StructField field, String key, String absent) {
+    return field.metadata().contains(key) ? field.metadata().getString(key) : absent;
+  }
+
+  private static void putIfPresent(MetadataBuilder builder, String key, String value) {
+    if (value != null) {
+      builder.putString(key, value);
+    }
   }
 }

@@ -1,155 +1,189 @@
 package io.eslake.types;
 
+import java.time.LocalDate;
+
 /**
- * A hand-written reader for ISO 8601 dates as Elasticsearch's {@code strict_date_optional_time}
- * accepts them: {@code yyyy[-MM[-dd]]} optionally followed by {@code T} and {@code
- * HH[:mm[:ss[.fraction]]]}, then optionally {@code Z} or an offset {@code ±HH[[:]mm]}. It is the
- * hot path for most date columns, so it allocates nothing.
+ * A hand-written reader for ISO 8601 dates as Elasticsearch's ISO family of named formats accepts
+ * them: {@code yyyy[-MM[-dd]]} optionally followed by {@code T} and {@code
+ * HH[:mm[:ss[.fraction]]]}, then optionally {@code Z} or an offset {@code ±HH[[:]mm]}. Each named
+ * format allows a range of parts (year, month, day, hour, minute, second, fraction): {@code
+ * strict_date} exactly the first three, {@code strict_date_optional_time} one to seven. It is the
+ * hot path of most date columns.
  */
 final class IsoDates {
 
+  /** The number of parts of a value down to the year, month, ... and fraction of a second. */
+  static final int YEAR = 1;
+
+  static final int DAY = 3;
+  static final int SECOND = 6;
+  static final int FRACTION = 7;
+
   private static final long MICROS_PER_SECOND = 1_000_000L;
+
+  /** The text being read and the position reached. */
+  private static final class Cursor {
+    final String text;
+    int at;
+
+    Cursor(String text) {
+      this.text = text;
+    }
+
+    boolean more() {
+      return at < text.length();
+    }
+
+    boolean skip(char c) {
+      if (more() && text.charAt(at) == c) {
+        at++;
+        return true;
+      }
+      return false;
+    }
+
+    /** Reads exactly two digits, or returns -1. */
+    int twoDigits() {
+      if (at + 2 > text.length() || !isDigit(at) || !isDigit(at + 1)) {
+        return -1;
+      }
+      int value = (text.charAt(at) - '0') * 10 + text.charAt(at + 1) - '0';
+      at += 2;
+      return value;
+    }
+
+    boolean isDigit(int index) {
+      char c = text.charAt(index);
+      return c >= '0' && c <= '9';
+    }
+  }
 
   private IsoDates() {}
 
   /** Microseconds since the epoch, or null when the text is not of this shape. */
-  static Long parse(String s) {
-    int n = s.length();
-    int i = 0;
-    boolean negativeYear = false;
-    if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-      negativeYear = s.charAt(i) == '-';
-      i++;
-    }
-    int yearStart = i;
-    while (i < n && isDigit(s.charAt(i))) {
-      i++;
-    }
-    int yearDigits = i - yearStart;
-    if (yearDigits < 4 || yearDigits > 9) {
-      return null;
-    }
-    long year = digits(s, yearStart, i);
-    if (negativeYear) {
-      year = -year;
-    }
-    int month = 1;
-    int day = 1;
-    if (i < n && s.charAt(i) == '-') {
-      if (i + 3 > n || !twoDigits(s, i + 1)) {
-        return null;
-      }
-      month = (int) digits(s, i + 1, i + 3);
-      i += 3;
-      if (i < n && s.charAt(i) == '-') {
-        if (i + 3 > n || !twoDigits(s, i + 1)) {
-          return null;
-        }
-        day = (int) digits(s, i + 1, i + 3);
-        i += 3;
-      }
-    }
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-      return null;
-    }
-    long seconds = 0;
-    long micros = 0;
-    if (i < n && s.charAt(i) == 'T') {
-      i++;
-      if (i + 2 > n || !twoDigits(s, i)) {
-        return null;
-      }
-      int hour = (int) digits(s, i, i + 2);
-      i += 2;
-      int minute = 0;
-      int second = 0;
-      if (i < n && s.charAt(i) == ':') {
-        if (i + 3 > n || !twoDigits(s, i + 1)) {
-          return null;
-        }
-        minute = (int) digits(s, i + 1, i + 3);
-        i += 3;
-        if (i < n && s.charAt(i) == ':') {
-          if (i + 3 > n || !twoDigits(s, i + 1)) {
-            return null;
-          }
-          second = (int) digits(s, i + 1, i + 3);
-          i += 3;
-          if (i < n && (s.charAt(i) == '.' || s.charAt(i) == ',')) {
-            i++;
-            int fractionStart = i;
-            long scale = 100_000;
-            while (i < n && isDigit(s.charAt(i))) {
-              if (scale > 0) {
-                micros += (s.charAt(i) - '0') * scale;
-                scale /= 10;
-              }
-              i++;
-            }
-            if (i == fractionStart || i - fractionStart > 9) {
-              return null;
-            }
-          }
-        }
-      }
-      if (hour > 23 || minute > 59 || second > 59) {
-        return null;
-      }
-      seconds = hour * 3600L + minute * 60L + second;
-    }
-    long offsetSeconds = 0;
-    if (i < n) {
-      char c = s.charAt(i);
-      if (c == 'Z' || c == 'z') {
-        i++;
-      } else if (c == '+' || c == '-') {
-        int sign = c == '-' ? -1 : 1;
-        i++;
-        if (i + 2 > n || !twoDigits(s, i)) {
-          return null;
-        }
-        int offsetHours = (int) digits(s, i, i + 2);
-        i += 2;
-        int offsetMinutes = 0;
-        if (i < n && s.charAt(i) == ':') {
-          i++;
-        }
-        if (i < n) {
-          if (i + 2 > n || !twoDigits(s, i)) {
-            return null;
-          }
-          offsetMinutes = (int) digits(s, i, i + 2);
-          i += 2;
-        }
-        if (offsetHours > 18 || offsetMinutes > 59) {
-          return null;
-        }
-        offsetSeconds = sign * (offsetHours * 3600L + offsetMinutes * 60L);
-      } else {
-        return null;
-      }
-    }
-    if (i != n) {
-      return null;
-    }
-    long epochDay = epochDay(year, month, day);
-    return (epochDay * 86_400L + seconds - offsetSeconds) * MICROS_PER_SECOND + micros;
+  static Long parse(String text) {
+    return parse(text, YEAR, FRACTION);
   }
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean twoDigits(String s, int at) {
-    return at + 2 <= s.length() && isDigit(s.charAt(at)) && isDigit(s.charAt(at + 1));
-  }
-
-  private static long digits(String s, int from, int to) {
-    long value = 0;
-    for (int i = from; i < to; i++) {
-      value = value * 10 + (s.charAt(i) - '0');
+  /**
+   * Microseconds since the epoch, or null when the text is not of this shape or has fewer or more
+   * parts than allowed.
+   */
+  static Long parse(String text, int fewestParts, int mostParts) {
+    Cursor cursor = new Cursor(text);
+    long[] fields = new long[8];
+    int parts = date(cursor, fields);
+    if (parts > 0 && parts == DAY && cursor.skip('T')) {
+      int timeParts = time(cursor, fields);
+      parts = timeParts < 0 ? -1 : parts + timeParts;
     }
-    return value;
+    if (parts < fewestParts || parts > mostParts) {
+      return null;
+    }
+    Long offsetSeconds = offset(cursor);
+    if (offsetSeconds == null || cursor.more()) {
+      return null;
+    }
+    long epochDay = LocalDate.of((int) fields[0], (int) fields[1], (int) fields[2]).toEpochDay();
+    long seconds = epochDay * 86_400L + fields[3] * 3600 + fields[4] * 60 + fields[5];
+    return (seconds - offsetSeconds) * MICROS_PER_SECOND + fields[6];
+  }
+
+  /**
+   * Reads {@code yyyy[-MM[-dd]]} into year, month and day; a sign is allowed only for a year of
+   * more than four digits.
+   *
+   * @return the number of parts read, or -1 when the text is not a date
+   */
+  private static int date(Cursor cursor, long[] fields) {
+    boolean negative = cursor.skip('-');
+    boolean signed = negative || cursor.skip('+');
+    int start = cursor.at;
+    long year = 0;
+    while (cursor.more() && cursor.isDigit(cursor.at)) {
+      year = year * 10 + cursor.text.charAt(cursor.at++) - '0';
+    }
+    int digits = cursor.at - start;
+    if (digits < 4 || digits > 9 || (signed && digits == 4)) {
+      return -1;
+    }
+    fields[0] = negative ? -year : year;
+    fields[1] = 1;
+    fields[2] = 1;
+    int parts = 1;
+    if (cursor.skip('-')) {
+      fields[1] = cursor.twoDigits();
+      parts = 2;
+      if (fields[1] >= 0 && cursor.skip('-')) {
+        fields[2] = cursor.twoDigits();
+        parts = 3;
+      }
+    }
+    boolean valid =
+        fields[1] >= 1
+            && fields[1] <= 12
+            && fields[2] >= 1
+            && fields[2] <= daysInMonth(fields[0], (int) fields[1]);
+    return valid ? parts : -1;
+  }
+
+  /**
+   * Reads {@code HH[:mm[:ss[.fraction]]]} into hour, minute, second and microseconds; digits of the
+   * fraction below a microsecond are cut.
+   *
+   * @return the number of parts read, or -1 when the text is not a time
+   */
+  private static int time(Cursor cursor, long[] fields) {
+    fields[3] = cursor.twoDigits();
+    int parts = 1;
+    if (fields[3] >= 0 && cursor.skip(':')) {
+      fields[4] = cursor.twoDigits();
+      parts = 2;
+      if (fields[4] >= 0 && cursor.skip(':')) {
+        fields[5] = cursor.twoDigits();
+        parts = 3;
+        if (fields[5] >= 0 && (cursor.skip('.') || cursor.skip(','))) {
+          parts = fraction(cursor, fields) ? 4 : -1;
+        }
+      }
+    }
+    boolean valid =
+        fields[3] >= 0
+            && fields[3] <= 23
+            && fields[4] >= 0
+            && fields[4] <= 59
+            && fields[5] >= 0
+            && fields[5] <= 59;
+    return valid ? parts : -1;
+  }
+
+  private static boolean fraction(Cursor cursor, long[] fields) {
+    int start = cursor.at;
+    long scale = 100_000;
+    while (cursor.more() && cursor.isDigit(cursor.at)) {
+      fields[6] += (cursor.text.charAt(cursor.at++) - '0') * scale;
+      scale /= 10;
+    }
+    int digits = cursor.at - start;
+    return digits >= 1 && digits <= 9;
+  }
+
+  /** Reads an optional {@code Z} or {@code ±HH[[:]mm]}: seconds east of UTC, or null. */
+  private static Long offset(Cursor cursor) {
+    if (!cursor.more() || cursor.skip('Z') || cursor.skip('z')) {
+      return 0L;
+    }
+    int sign = cursor.skip('-') ? -1 : cursor.skip('+') ? 1 : 0;
+    int hours = cursor.twoDigits();
+    if (sign == 0 || hours < 0 || hours > 18) {
+      return null;
+    }
+    cursor.skip(':');
+    int minutes = cursor.more() ? cursor.twoDigits() : 0;
+    if (minutes < 0 || minutes > 59) {
+      return null;
+    }
+    return (long) sign * (hours * 3600L + minutes * 60L);
   }
 
   private static int daysInMonth(long year, int month) {
@@ -162,10 +196,5 @@ final class IsoDates {
 
   private static boolean isLeap(long year) {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  }
-
-  /** Days since 1970-01-01 in the proleptic Gregorian calendar, as LocalDate counts them. */
-  private static long epochDay(long year, int month, int day) {
-    return java.time.LocalDate.of((int) year, month, day).toEpochDay();
   }
 }

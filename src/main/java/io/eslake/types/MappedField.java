@@ -20,12 +20,18 @@ public record MappedField(
     children = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(children));
   }
 
+  /** Whether the field is an object of sub-fields: {@code object}, or {@code passthrough}. */
   public boolean isObject() {
-    return type.equals("object");
+    return type.equals("object") || type.equals("passthrough");
   }
 
   public boolean isNested() {
     return type.equals("nested");
+  }
+
+  /** False for an object mapped with {@code enabled: false}, whose content is not indexed. */
+  public boolean isEnabled() {
+    return definition.path("enabled").asBoolean(true);
   }
 
   /** A text parameter of the definition, such as {@code format}, or null when absent. */

@@ -3,6 +3,7 @@ package io.eslake.types;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Set;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructField;
@@ -14,6 +15,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * decoder serves one partition reader on an executor: build it when the partition opens, then for
  * each hit call {@link #startRow()}, feed the hit's parts, and take {@link #row()}.
  *
+ * <p>A value that cannot fit its column leaves the column null and goes to the rescue column {@code
+ * _rescued} (a JSON object of path to original value), as do fields the mapping lacks; or, when the
+ * decoder is asked to fail on such values, it throws a {@link DecodeException}. When the read
+ * schema holds the rescue column it must hold every column of the table, since a key without a
+ * column counts as a field the mapping lacks.
+ *
  * <p>The returned row is reused for the next hit; Spark copies what it keeps.
  */
 public final class RowDecoder {
@@ -21,24 +28,44 @@ public final class RowDecoder {
   private final Object[] values;
   private final GenericInternalRow row;
   private final int idOrdinal;
+  private final int rescueOrdinal;
   private final StructReader source;
+  private final Decoding decoding;
   private String currentId;
 
-  private RowDecoder(StructType schema) {
+  private RowDecoder(StructType schema, Decoding decoding) {
     this.values = new Object[schema.size()];
     this.row = new GenericInternalRow(values);
-    this.idOrdinal = indexOf(schema, SchemaConverter.ID_COLUMN);
+    this.idOrdinal = indexOf(schema, field -> field.name().equals(SchemaConverter.ID_COLUMN));
+    this.rescueOrdinal = indexOf(schema, FieldMetadata::isRescue);
     this.source = StructReader.forFields(schema, "", RowDecoder::isSourceField);
+    this.decoding = decoding;
   }
 
-  /** A decoder for the given read schema, which may be any pruning of a table schema. */
+  /** A decoder for the given read schema that keeps values which do not fit. */
   public static RowDecoder forSchema(StructType schema) {
-    return new RowDecoder(schema);
+    return forSchema(schema, false);
+  }
+
+  /**
+   * A decoder for the given read schema, which may be any pruning of a table schema.
+   *
+   * @param failOnMismatch throw a {@link DecodeException} for a value that cannot fit its column,
+   *     instead of keeping it in the rescue column
+   */
+  public static RowDecoder forSchema(StructType schema, boolean failOnMismatch) {
+    boolean rescue = indexOf(schema, FieldMetadata::isRescue) >= 0;
+    return new RowDecoder(schema, Decoding.forRead(failOnMismatch, rescue));
+  }
+
+  /** A decoder that only records the paths of fields seen holding lists of values. */
+  static RowDecoder forSampling(StructType schema, Set<String> arraysSeen) {
+    return new RowDecoder(schema, Decoding.forSampling(arraysSeen));
   }
 
   /** Whether the read schema needs the documents' {@code _source} at all. */
   public static boolean needsSource(StructType schema) {
-    return Arrays.stream(schema.fields()).anyMatch(RowDecoder::isSourceField);
+    return Arrays.stream(schema.fields()).anyMatch(field -> !isIdField(field));
   }
 
   /** Clears the row for the next hit. */
@@ -58,13 +85,18 @@ public final class RowDecoder {
   /**
    * Reads the hit's {@code _source} object into the row.
    *
-   * @throws DecodeException naming the field and document when a value cannot fit its column
+   * @throws DecodeException naming the field and document when a value cannot fit its column and
+   *     the decoder fails on such values
    */
   public void readSource(JsonParser parser) throws IOException {
+    decoding.startDocument();
     try {
-      source.readInto(parser, values);
+      source.readInto(parser, values, decoding);
     } catch (DecodeException e) {
       throw e.withDocumentId(currentId);
+    }
+    if (rescueOrdinal >= 0) {
+      values[rescueOrdinal] = decoding.rescued();
     }
   }
 
@@ -74,13 +106,17 @@ public final class RowDecoder {
   }
 
   private static boolean isSourceField(StructField field) {
-    return !field.name().equals(SchemaConverter.ID_COLUMN);
+    return !isIdField(field) && !FieldMetadata.isRescue(field);
   }
 
-  private static int indexOf(StructType schema, String name) {
-    String[] names = schema.fieldNames();
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
+  private static boolean isIdField(StructField field) {
+    return field.name().equals(SchemaConverter.ID_COLUMN);
+  }
+
+  private static int indexOf(StructType schema, java.util.function.Predicate<StructField> test) {
+    StructField[] fields = schema.fields();
+    for (int i = 0; i < fields.length; i++) {
+      if (test.test(fields[i])) {
         return i;
       }
     }

@@ -11,8 +11,10 @@ import java.io.IOException;
 interface ValueReader {
 
   /**
-   * @return the internal value: UTF8String, boxed primitive, InternalRow, ArrayData, or null
-   * @throws DecodeException when the value cannot be put in the column
+   * @return the internal value: UTF8String, boxed primitive, Decimal, byte[], InternalRow,
+   *     ArrayData, MapData, or null
+   * @throws DecodeException when the value cannot be put in the column and the read fails on such
+   *     values
    */
-  Object read(JsonParser parser) throws IOException;
+  Object read(JsonParser parser, Decoding decoding) throws IOException;
 }

@@ -95,7 +95,8 @@ class CatalogIT extends IntegrationTest {
             "score",
             "tag",
             "title",
-            "views"),
+            "views",
+            "_rescued"),
         List.copyOf(columns.keySet()));
     assertEquals("string", columns.get("_id"));
     assertEquals("bigint", columns.get("views"));
@@ -105,7 +106,8 @@ class CatalogIT extends IntegrationTest {
     assertEquals("timestamp", columns.get("created"));
     assertEquals("struct<age:int,name:string>", columns.get("author"));
     assertEquals("array<struct<stars:smallint,user:string>>", columns.get("comments"));
-    assertEquals("string", columns.get("location"));
+    assertEquals("struct<lat:double,lon:double>", columns.get("location"));
+    assertEquals("string", columns.get("_rescued"));
     assertFalse(
         spark().table(CATALOG + ".`cat-core`").schema().apply("_id").nullable(), "_id nullable");
   }

@@ -159,7 +159,7 @@ class SyncJobIT extends IntegrationTest {
     assertEquals(0, run.code(), run.err());
     Dataset<Row> table = delta("sync_empty");
     assertEquals(0, table.count());
-    assertEquals("_id:string,a:string,t:timestamp", simpleSchema(table));
+    assertEquals("_id:string,a:string,t:timestamp,_rescued:string", simpleSchema(table));
   }
 
   @Test

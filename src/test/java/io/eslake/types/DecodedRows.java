@@ -11,18 +11,22 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.MapData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Decodes fixture documents with the real decoder and turns the rows into plain Java values for
- * assertions: maps of column name to value, lists for arrays, strings, boxed numbers, and
- * timestamps as microseconds since the epoch.
+ * assertions: maps of column name to value for structs, lists for arrays, maps for maps, strings,
+ * boxed numbers, BigDecimal for decimals, byte[] for binary, and timestamps as microseconds since
+ * the epoch.
  */
-final class DecodedRows {
+public final class DecodedRows {
 
   private static final JsonFactory JSON = new ObjectMapper().getFactory();
 
@@ -37,14 +41,19 @@ final class DecodedRows {
     }
   }
 
-  /** Decodes one document with the given id and source against a schema. */
+  /** Decodes one document with the given id and source against a schema, keeping mismatches. */
   static Map<String, Object> decode(StructType schema, String id, String sourceJson) {
-    RowDecoder decoder = RowDecoder.forSchema(schema);
+    return decode(RowDecoder.forSchema(schema), schema, id, sourceJson);
+  }
+
+  /** Decodes one document with a given decoder of the schema. */
+  public static Map<String, Object> decode(
+      RowDecoder decoder, StructType schema, String id, String sourceJson) {
     decoder.startRow();
-    try (JsonParser id1 = JSON.createParser("\"" + id + "\"");
+    try (JsonParser idParser = JSON.createParser("\"" + id + "\"");
         JsonParser source = JSON.createParser(sourceJson)) {
-      id1.nextToken();
-      decoder.readId(id1);
+      idParser.nextToken();
+      decoder.readId(idParser);
       source.nextToken();
       decoder.readSource(source);
     } catch (IOException e) {
@@ -70,20 +79,33 @@ final class DecodedRows {
     if (value instanceof UTF8String text) {
       return text.toString();
     }
+    if (value instanceof Decimal decimal) {
+      return decimal.toJavaBigDecimal();
+    }
     if (type instanceof StructType struct) {
       return toJava((InternalRow) value, struct);
     }
     if (type instanceof ArrayType array) {
-      ArrayData data = (ArrayData) value;
-      List<Object> items = new ArrayList<>();
-      for (int i = 0; i < data.numElements(); i++) {
-        items.add(
-            data.isNullAt(i)
-                ? null
-                : toJava(data.get(i, array.elementType()), array.elementType()));
+      return list((ArrayData) value, array.elementType());
+    }
+    if (type instanceof MapType map) {
+      MapData data = (MapData) value;
+      List<Object> keys = list(data.keyArray(), map.keyType());
+      List<Object> values = list(data.valueArray(), map.valueType());
+      Map<Object, Object> entries = new LinkedHashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        entries.put(keys.get(i), values.get(i));
       }
-      return items;
+      return entries;
     }
     return value;
+  }
+
+  private static List<Object> list(ArrayData data, DataType elementType) {
+    List<Object> items = new ArrayList<>();
+    for (int i = 0; i < data.numElements(); i++) {
+      items.add(data.isNullAt(i) ? null : toJava(data.get(i, elementType), elementType));
+    }
+    return items;
   }
 }

@@ -49,6 +49,7 @@ class RowDecoderTest {
     assertEquals(Map.of("name", "ann"), row.get("author"));
     assertEquals(List.of(Map.of("user", "bo"), Map.of("user", "cy")), row.get("comments"));
     assertEquals("{\"type\":\"point\",\"coordinates\":[1.5,2]}", row.get("shape"));
+    assertNull(row.get("_rescued"));
   }
 
   @Test
@@ -69,10 +70,11 @@ class RowDecoderTest {
   }
 
   @Test
-  void fieldsOutsideTheSchemaAreSkipped() {
+  void fieldsTheMappingLacksAreKeptInTheRescueColumn() {
     Map<String, Object> row =
-        DecodedRows.decode(CORE, "d4", "{\"other\":{\"deep\":[1,{\"x\":2}]},\"rank\":3}");
+        DecodedRows.decode(CORE, "d4", "{\"other\":{\"deep\":[1,{\"x\":2.50}]},\"rank\":3}");
     assertEquals(3, row.get("rank"));
+    assertEquals("{\"other\":{\"deep\":[1,{\"x\":2.50}]}}", row.get("_rescued"));
   }
 
   @Test
@@ -90,13 +92,23 @@ class RowDecoderTest {
   }
 
   @Test
-  void severalValuesInASingleValuedColumnFailNamingFieldAndDocument() {
+  void severalValuesInASingleValuedColumnAreRescuedWhole() {
+    Map<String, Object> row = DecodedRows.decode(CORE, "d6", "{\"rank\":[1,2]}");
+    assertNull(row.get("rank"));
+    assertEquals("{\"rank\":[1,2]}", row.get("_rescued"));
+  }
+
+  @Test
+  void severalValuesFailTheReadWhenAskedNamingFieldAndDocument() {
+    RowDecoder failing = RowDecoder.forSchema(CORE, true);
     DecodeException e =
         assertThrows(
-            DecodeException.class, () -> DecodedRows.decode(CORE, "d6", "{\"rank\":[1,2]}"));
+            DecodeException.class,
+            () -> DecodedRows.decode(failing, CORE, "d6", "{\"rank\":[1,2]}"));
     assertEquals("rank", e.fieldPath());
     assertEquals("d6", e.documentId());
-    assertTrue(e.getMessage().contains("array_fields"), e.getMessage());
+    assertEquals(DecodeException.Kind.SEVERAL_VALUES, e.kind());
+    assertTrue(e.getMessage().contains("2 values"), e.getMessage());
   }
 
   @Test

@@ -57,19 +57,31 @@ class SchemaConverterTest {
                   DataTypes.createStructField("user", DataTypes.StringType, true),
                   DataTypes.createStructField("stars", DataTypes.ShortType, true)
                 }),
-            false),
+            true),
         withoutMetadata(type(schema, "comments")));
   }
 
   @Test
   void aTypeWithoutItsOwnColumnTypeIsAJsonStringColumnAndIsReported() throws IOException {
-    List<String> unknown = new ArrayList<>();
+    List<String> untyped = new ArrayList<>();
+    IndexMapping mapping =
+        IndexMapping.parse(
+            new ObjectMapper()
+                .readTree(
+                    "{\"properties\":{\"a\":{\"type\":\"keyword\"},"
+                        + "\"p\":{\"type\":\"some_plugin_type\"}}}"));
     StructType schema =
-        SchemaConverter.toSchema(
-            fixture("core-types.json"), (path, type) -> unknown.add(path + ":" + type));
+        SchemaConverter.toSchema(mapping, (path, type) -> untyped.add(path + ":" + type));
 
-    assertEquals(DataTypes.StringType, type(schema, "location"));
-    assertEquals(List.of("location:geo_point"), unknown);
+    assertEquals(DataTypes.StringType, type(schema, "p"));
+    assertEquals(true, FieldMetadata.isJson(schema.apply("p")));
+    assertEquals(List.of("p:some_plugin_type"), untyped);
+    assertEquals(List.of("_id", "a", "p", "_rescued"), List.of(schema.fieldNames()));
+  }
+
+  @Test
+  void columnsFollowTheMappingOrderBetweenIdAndTheRescueColumn() throws IOException {
+    StructType schema = SchemaConverter.toSchema(fixture("core-types.json"), (path, type) -> {});
     assertEquals(
         List.of(
             "_id",
@@ -86,8 +98,12 @@ class SchemaConverterTest {
             "created",
             "author",
             "comments",
-            "location"),
+            "location",
+            "_rescued"),
         List.of(schema.fieldNames()));
+    assertEquals(
+        "struct<lat:double,lon:double>", schema.apply("location").dataType().simpleString());
+    assertEquals(true, FieldMetadata.isRescue(schema.apply("_rescued")));
   }
 
   @Test

@@ -1,0 +1,120 @@
+package io.eslake.types;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/** Helpers over JSON token streams: exact copies, buffered copies, and walks over arrays. */
+final class JsonValues {
+
+  /** Receives the values of an array one at a time, with their position in it. */
+  interface ValueVisitor {
+    /** The parser stands on the value's first token; the visitor must consume the whole value. */
+    void value(JsonParser value, int index) throws IOException;
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private JsonValues() {}
+
+  /**
+   * Copies the current value to a generator, numbers exactly as written. The parser stands on the
+   * value's first token and is left on its last.
+   */
+  static void copy(JsonParser parser, JsonGenerator generator) throws IOException {
+    JsonToken token = parser.currentToken();
+    generator.copyCurrentEventExact(parser);
+    if (!token.isStructStart()) {
+      return;
+    }
+    int depth = 1;
+    while (depth > 0) {
+      token = parser.nextToken();
+      generator.copyCurrentEventExact(parser);
+      if (token.isStructStart()) {
+        depth++;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+    }
+  }
+
+  /** The current value as compact JSON text, numbers exactly as written. */
+  static UTF8String text(JsonParser parser) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    try (JsonGenerator generator = JSON.createGenerator(out)) {
+      copy(parser, generator);
+    }
+    return UTF8String.fromBytes(out.toByteArray());
+  }
+
+  /** A copy of the current value that can be read again, as often as needed. */
+  static TokenBuffer buffer(JsonParser parser) throws IOException {
+    TokenBuffer buffer = new TokenBuffer(parser);
+    buffer.copyCurrentStructure(parser);
+    return buffer;
+  }
+
+  /** A parser over a buffered value, standing on its first token. */
+  static JsonParser open(TokenBuffer buffer) throws IOException {
+    JsonParser parser = buffer.asParser();
+    parser.nextToken();
+    return parser;
+  }
+
+  /** Whether a buffered array starts with a number, as a point given as [lon, lat] does. */
+  static boolean startsWithNumber(TokenBuffer array) throws IOException {
+    JsonParser parser = open(array);
+    return parser.nextToken().isNumeric();
+  }
+
+  /**
+   * Visits the values of the array the parser stands on, flattening inner arrays as Elasticsearch
+   * indexes them, except that an inner array starting with a number is one value when the leaf
+   * reads such arrays (a point). Nulls are visited too.
+   */
+  static void forEach(JsonParser array, Leaf leaf, ValueVisitor visitor) throws IOException {
+    walk(array, leaf, visitor, 0);
+  }
+
+  /** The number of non-null values {@link #forEach} visits. */
+  static int count(JsonParser array, Leaf leaf) throws IOException {
+    int[] count = new int[1];
+    forEach(
+        array,
+        leaf,
+        (value, index) -> {
+          if (value.currentToken() != JsonToken.VALUE_NULL) {
+            count[0]++;
+          }
+          value.skipChildren();
+        });
+    return count[0];
+  }
+
+  private static int walk(JsonParser array, Leaf leaf, ValueVisitor visitor, int next)
+      throws IOException {
+    int index = next;
+    JsonToken token;
+    while ((token = array.nextToken()) != JsonToken.END_ARRAY) {
+      if (token != JsonToken.START_ARRAY) {
+        visitor.value(array, index++);
+      } else if (!leaf.readsArrays()) {
+        index = walk(array, leaf, visitor, index);
+      } else {
+        TokenBuffer inner = buffer(array);
+        if (startsWithNumber(inner)) {
+          visitor.value(open(inner), index++);
+        } else {
+          index = walk(open(inner), leaf, visitor, index);
+        }
+      }
+    }
+    return index;
+  }
+}
