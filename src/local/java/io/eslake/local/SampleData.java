@@ -79,21 +79,24 @@ public final class SampleData {
     return loadJsonArray(admin, index, file(fileName), null);
   }
 
+  /** The mapping of a movies index: field names with spaces, a custom date format. */
+  public static String moviesIndexBody() {
+    return "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
+        + "\"mappings\":{\"properties\":{"
+        + "\"Title\":{\"type\":\"text\",\"fields\":{\"raw\":{\"type\":\"keyword\"}}},"
+        + "\"US Gross\":{\"type\":\"long\"},\"Worldwide Gross\":{\"type\":\"long\"},"
+        + "\"US DVD Sales\":{\"type\":\"long\"},\"Production Budget\":{\"type\":\"long\"},"
+        + "\"Release Date\":{\"type\":\"date\",\"format\":\"MMM dd yyyy\"},"
+        + "\"MPAA Rating\":{\"type\":\"keyword\"},\"Running Time min\":{\"type\":\"integer\"},"
+        + "\"Distributor\":{\"type\":\"keyword\"},\"Source\":{\"type\":\"keyword\"},"
+        + "\"Major Genre\":{\"type\":\"keyword\"},\"Creative Type\":{\"type\":\"keyword\"},"
+        + "\"Director\":{\"type\":\"keyword\"},\"Rotten Tomatoes Rating\":{\"type\":\"integer\"},"
+        + "\"IMDB Rating\":{\"type\":\"float\"},\"IMDB Votes\":{\"type\":\"integer\"}}}}";
+  }
+
   /** Loads movies: field names with spaces, a custom date format, numbers in a text field. */
   public long loadMovies(AdminClient admin, String index) {
-    String mapping =
-        "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
-            + "\"mappings\":{\"properties\":{"
-            + "\"Title\":{\"type\":\"text\",\"fields\":{\"raw\":{\"type\":\"keyword\"}}},"
-            + "\"US Gross\":{\"type\":\"long\"},\"Worldwide Gross\":{\"type\":\"long\"},"
-            + "\"US DVD Sales\":{\"type\":\"long\"},\"Production Budget\":{\"type\":\"long\"},"
-            + "\"Release Date\":{\"type\":\"date\",\"format\":\"MMM dd yyyy\"},"
-            + "\"MPAA Rating\":{\"type\":\"keyword\"},\"Running Time min\":{\"type\":\"integer\"},"
-            + "\"Distributor\":{\"type\":\"keyword\"},\"Source\":{\"type\":\"keyword\"},"
-            + "\"Major Genre\":{\"type\":\"keyword\"},\"Creative Type\":{\"type\":\"keyword\"},"
-            + "\"Director\":{\"type\":\"keyword\"},\"Rotten Tomatoes Rating\":{\"type\":\"integer\"},"
-            + "\"IMDB Rating\":{\"type\":\"float\"},\"IMDB Votes\":{\"type\":\"integer\"}}}}";
-    admin.recreateIndex(index, mapping);
+    admin.recreateIndex(index, moviesIndexBody());
     return loadJsonArray(admin, index, file("movies.json"), null);
   }
 

@@ -45,10 +45,6 @@ public final class ClusterClient implements Closeable {
   private static final String PRODUCT_HEADER = "X-elastic-product";
   private static final String ELASTICSEARCH = "Elasticsearch";
 
-  private static final String SCROLL_FILTER =
-      "_scroll_id,timed_out,_shards.total,_shards.failed,_shards.failures,"
-          + "hits.hits._id,hits.hits._index,hits.hits._source";
-
   private final ConnectionSettings settings;
   private final RestClient rest;
   private final RequestOptions pageOptions;
@@ -164,7 +160,6 @@ public final class ClusterClient implements Closeable {
   /** Fetches the next page of a slice's scroll. */
   public SearchPage continueScroll(ScrollQuery query, String scrollId) {
     Request request = new Request("POST", "/_search/scroll");
-    request.addParameter("filter_path", SCROLL_FILTER);
     ObjectNode body =
         JSON.createObjectNode().put("scroll", query.keepAlive()).put("scroll_id", scrollId);
     request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
@@ -223,9 +218,13 @@ public final class ClusterClient implements Closeable {
     }
   }
 
+  /**
+   * A search request for one page. It carries no filter_path: a filtered response is parsed and
+   * written again by the cluster, which rewrites the numbers of every _source (12.50 becomes 12.5,
+   * 1500800000000.123456 a double), and _source must reach the decoder as it was indexed.
+   */
   private Request searchRequest(ScrollQuery query) {
     Request request = new Request("POST", "/" + PathSegments.encode(query.index()) + "/_search");
-    request.addParameter("filter_path", SCROLL_FILTER);
     request.setEntity(new NStringEntity(query.body().toString(), ContentType.APPLICATION_JSON));
     request.setOptions(pageOptions);
     return request;

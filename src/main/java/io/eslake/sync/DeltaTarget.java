@@ -64,6 +64,11 @@ final class DeltaTarget {
     return writtenRows(spark);
   }
 
+  /** The table as written, for reading it back. */
+  Dataset<Row> table(SparkSession spark) {
+    return spark.table(identifier);
+  }
+
   private long writtenRows(SparkSession spark) {
     DeltaTable table =
         byPath ? DeltaTable.forPath(spark, display) : DeltaTable.forName(spark, identifier);

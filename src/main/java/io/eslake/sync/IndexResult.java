@@ -1,5 +1,7 @@
 package io.eslake.sync;
 
+import java.util.List;
+
 /**
  * The outcome of syncing one index.
  *
@@ -9,23 +11,48 @@ package io.eslake.sync;
  * @param rows rows written, or -1 when the sync failed
  * @param seconds how long the index took
  * @param error what went wrong, in one line, or null
+ * @param rescued the fields whose values were kept in the rescue column, with document counts
  */
 public record IndexResult(
-    String index, String table, boolean succeeded, long rows, double seconds, String error) {
+    String index,
+    String table,
+    boolean succeeded,
+    long rows,
+    double seconds,
+    String error,
+    List<RescueReport.RescuedField> rescued) {
 
-  static IndexResult success(String index, String table, long rows, double seconds) {
-    return new IndexResult(index, table, true, rows, seconds, null);
+  public IndexResult {
+    rescued = List.copyOf(rescued);
+  }
+
+  static IndexResult success(
+      String index,
+      String table,
+      long rows,
+      double seconds,
+      List<RescueReport.RescuedField> rescued) {
+    return new IndexResult(index, table, true, rows, seconds, null, rescued);
   }
 
   static IndexResult failure(String index, String table, double seconds, String error) {
-    return new IndexResult(index, table, false, -1, seconds, error);
+    return new IndexResult(index, table, false, -1, seconds, error, List.of());
   }
 
-  /** One line for the console. */
+  /** The console lines: the result, then one line per field with rescued values. */
   String line() {
     if (succeeded) {
-      return String.format(
-          java.util.Locale.ROOT, "%s -> %s: %,d rows in %.1f s", index, table, rows, seconds);
+      StringBuilder lines =
+          new StringBuilder(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%s -> %s: %,d rows in %.1f s",
+                  index,
+                  table,
+                  rows,
+                  seconds));
+      rescued.forEach(field -> lines.append(System.lineSeparator()).append(field.line()));
+      return lines.toString();
     }
     return String.format(
         java.util.Locale.ROOT, "%s -> %s: FAILED after %.1f s: %s", index, table, seconds, error);

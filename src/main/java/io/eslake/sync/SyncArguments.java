@@ -132,6 +132,29 @@ public final class SyncArguments {
       new Flag(
           "--database", "ESLAKE_DATABASE", null, "Metastore database to write the tables into.");
 
+  static final Flag ARRAY_FIELDS =
+      Flag.forOption(
+          "--array-fields",
+          "ESLAKE_ARRAY_FIELDS",
+          ConnectorOptions.ARRAY_FIELDS,
+          "Fields to read as arrays, by dotted path, comma-separated; * matches any characters.");
+  static final Flag ARRAY_SAMPLE_SIZE =
+      new Flag(
+          "--array-sample-size",
+          "ESLAKE_ARRAY_SAMPLE_SIZE",
+          ConnectorOptions.ARRAY_SAMPLE_SIZE.defaultValue(),
+          "Documents sampled per index to find fields that hold arrays; 0 samples none.",
+          ConnectorOptions.ARRAY_SAMPLE_SIZE.name(),
+          false);
+  static final Flag ON_MISMATCH =
+      new Flag(
+          "--on-mismatch",
+          "ESLAKE_ON_MISMATCH",
+          ConnectorOptions.ON_MISMATCH.defaultValue(),
+          "A value that cannot fit its column: rescue (kept in _rescued) or fail.",
+          ConnectorOptions.ON_MISMATCH.name(),
+          false);
+
   static final List<Flag> FLAGS =
       List.of(
           URL,
@@ -151,7 +174,10 @@ public final class SyncArguments {
           EXCLUDE,
           PREFIX,
           WAREHOUSE,
-          DATABASE);
+          DATABASE,
+          ARRAY_FIELDS,
+          ARRAY_SAMPLE_SIZE,
+          ON_MISMATCH);
 
   private SyncArguments() {}
 
@@ -254,6 +280,10 @@ public final class SyncArguments {
     if (Boolean.parseBoolean(value(INSECURE_SKIP_TLS_VERIFY, given, env))) {
       catalog.put(INSECURE_SKIP_TLS_VERIFY.option(), "true");
     }
+    for (Flag typeFlag : List.of(ARRAY_FIELDS, ARRAY_SAMPLE_SIZE, ON_MISMATCH)) {
+      putOption(catalog, given, env, typeFlag);
+      checkOption(catalog, typeFlag);
+    }
     String database = value(DATABASE, given, env);
     return new SyncConfig(
         catalog,
@@ -317,6 +347,19 @@ public final class SyncArguments {
               + " are both given (as options or in the environment). Give one: --username with"
               + " a password, an API key (--api-key-env or --api-key-file), or a bearer token"
               + " (--bearer-token-env or --bearer-token-file).");
+    }
+  }
+
+  /** Rejects a value the catalog would refuse, naming the flag to change. */
+  private static void checkOption(Map<String, String> catalog, Flag flag) {
+    String value = catalog.get(flag.option());
+    if (value == null) {
+      return;
+    }
+    try {
+      ConnectorOptions.of(Map.of(flag.option(), value));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage().replace(flag.option(), flag.name()));
     }
   }
 

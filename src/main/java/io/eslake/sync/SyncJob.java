@@ -1,6 +1,7 @@
 package io.eslake.sync;
 
 import io.eslake.spark.ElasticsearchCatalog;
+import io.eslake.types.SchemaConverter;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,7 +117,17 @@ public final class SyncJob {
       long written =
           target.replaceWith(
               spark, rows, Map.of("eslake.source.index", index, "eslake.key", "_id"));
-      return IndexResult.success(index, target.display(), written, seconds(start));
+      List<RescueReport.RescuedField> rescued = RescueReport.of(target.table(spark), rows.schema());
+      rescued.forEach(
+          field ->
+              LOG.warn(
+                  "Index '{}': values of '{}' kept in {} in {} documents: {}",
+                  index,
+                  field.field(),
+                  SchemaConverter.RESCUE_COLUMN,
+                  field.documents(),
+                  field.reason()));
+      return IndexResult.success(index, target.display(), written, seconds(start), rescued);
     } catch (Exception e) {
       LOG.error("Sync of index '{}' failed", index, e);
       return IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));

@@ -106,14 +106,17 @@ public final class DateParser {
     };
   }
 
+  /**
+   * Reads epoch seconds or milliseconds, with a fraction or in exponent form: a _source filtered by
+   * the cluster (a read of some columns) comes back with such numbers as doubles, written {@code
+   * 1.5008000000001235E12}.
+   */
   private static Long epoch(String text, int digitsToMicros) {
     if (text.isEmpty()) {
       return null;
     }
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean allowed = (c >= '0' && c <= '9') || c == '.' || (i == 0 && (c == '-' || c == '+'));
-      if (!allowed) {
+      if ("0123456789.-+eE".indexOf(text.charAt(i)) < 0) {
         return null;
       }
     }

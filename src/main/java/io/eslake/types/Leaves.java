@@ -1,6 +1,6 @@
 package io.eslake.types;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -35,28 +35,6 @@ final class Leaves {
             case START_OBJECT -> JsonValues.text(parser);
             default -> throw notA("a shape", parser);
           };
-
-  /**
-   * semantic_text: the text. Before Elasticsearch 8.18 the source could hold an object of the text
-   * and the inference results derived from it; the text is taken from it.
-   */
-  static final Leaf SEMANTIC_TEXT =
-      (parser, decoding) -> {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-          return STRING.read(parser, decoding);
-        }
-        UTF8String text = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String key = parser.currentName();
-          parser.nextToken();
-          if (key.equals("text") && parser.currentToken().isScalarValue()) {
-            text = UTF8String.fromString(parser.getText());
-          } else {
-            parser.skipChildren();
-          }
-        }
-        return text;
-      };
 
   static final Leaf LONG = (parser, decoding) -> integral(parser, Long.MIN_VALUE, Long.MAX_VALUE);
 
@@ -115,20 +93,47 @@ final class Leaves {
             default -> throw notA("a boolean", parser);
           };
 
-  /** binary: base64 text, decoded as Elasticsearch decodes it. */
+  /**
+   * binary: base64 text, decoded as Elasticsearch decodes it (Jackson's default base64 variant).
+   * The text is read whole first, so a value that is not base64 can still be kept as it was.
+   */
   static final Leaf BINARY =
       (parser, decoding) -> {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
           throw notA("a base64 string", parser);
         }
         try {
-          return parser.getBinaryValue();
-        } catch (JsonParseException | IllegalArgumentException e) {
+          return Base64Variants.getDefaultVariant().decode(parser.getText());
+        } catch (IllegalArgumentException e) {
           throw notA("a base64 string", parser);
         }
       };
 
   private Leaves() {}
+
+  /**
+   * semantic_text: the text. Before Elasticsearch 8.18 the source could hold an object of the text
+   * and the inference results derived from it; the text is taken from it, and the rest is kept as
+   * values without a column are, under {@code <path>.<key>}.
+   */
+  static Leaf semanticText(String path) {
+    return (parser, decoding) -> {
+      if (parser.currentToken() != JsonToken.START_OBJECT) {
+        return STRING.read(parser, decoding);
+      }
+      UTF8String text = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        parser.nextToken();
+        if (key.equals("text") && parser.currentToken().isScalarValue()) {
+          text = UTF8String.fromString(parser.getText());
+        } else {
+          decoding.keepChild(path, key, parser);
+        }
+      }
+      return text;
+    };
+  }
 
   /** A date or date_nanos field read with a parser for its format. */
   static Leaf timestamp(DateParser dates) {

@@ -145,6 +145,8 @@ final class StructReader {
       throws IOException {
     for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
       Slot slot = slots.get(key.substring(0, dot));
+      // TODO(#3): a dotted key into a nested or array-of-objects column goes to the rescue
+      // column; it could become one more element of that column.
       if (slot == null || slot.struct == null) {
         continue;
       }

@@ -55,7 +55,7 @@ final class ValueReaders {
       case "geo_shape", "shape":
         return Leaves.SHAPE;
       case "semantic_text":
-        return Leaves.SEMANTIC_TEXT;
+        return Leaves.semanticText(path);
       default:
         break;
     }
@@ -177,7 +177,8 @@ final class ValueReaders {
         return null;
       }
       if (token != JsonToken.START_ARRAY) {
-        return new GenericArrayData(new Object[] {readOne(leaf, path, parser, decoding)});
+        Object value = readOne(leaf, path, parser, decoding);
+        return value == null ? null : new GenericArrayData(new Object[] {value});
       }
       JsonParser array = parser;
       if (leaf.readsArrays()) {

@@ -170,6 +170,7 @@ class CatalogIT extends IntegrationTest {
       JsonNode search =
           proxy.exchanges().stream()
               .filter(e -> e.pathAndQuery().startsWith("/cat-core/_search"))
+              .filter(e -> e.pathAndQuery().contains("scroll="))
               .map(e -> parse(e.body()))
               .findFirst()
               .orElseThrow();
@@ -186,6 +187,7 @@ class CatalogIT extends IntegrationTest {
       JsonNode search =
           proxy.exchanges().stream()
               .filter(e -> e.pathAndQuery().startsWith("/cat-plain/_search"))
+              .filter(e -> e.pathAndQuery().contains("scroll="))
               .map(e -> parse(e.body()))
               .findFirst()
               .orElseThrow();

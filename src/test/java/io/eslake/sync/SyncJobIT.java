@@ -54,8 +54,15 @@ class SyncJobIT extends IntegrationTest {
     return argsWithPassword(es().password(), extra);
   }
 
-  /** Arguments for the shared cluster, with the password given in a file as users should. */
   static String[] argsWithPassword(String password, String... extra) {
+    return argsFor(warehouse, password, extra);
+  }
+
+  /**
+   * Arguments for the shared cluster and a warehouse folder, with the password given in a file as
+   * users should.
+   */
+  static String[] argsFor(Path warehouse, String password, String... extra) {
     List<String> all =
         new ArrayList<>(
             List.of(
@@ -64,7 +71,7 @@ class SyncJobIT extends IntegrationTest {
                 "--username",
                 es().username(),
                 "--password-file",
-                secretFile(password).toString(),
+                secretFile(warehouse, password).toString(),
                 "--warehouse",
                 warehouse.toString()));
     all.addAll(List.of(extra));
@@ -72,6 +79,10 @@ class SyncJobIT extends IntegrationTest {
   }
 
   private static Path secretFile(String secret) {
+    return secretFile(warehouse, secret);
+  }
+
+  private static Path secretFile(Path warehouse, String secret) {
     try {
       Path file = java.nio.file.Files.createTempFile(warehouse, "secret", ".txt");
       java.nio.file.Files.writeString(file, secret + "\n");
@@ -82,6 +93,10 @@ class SyncJobIT extends IntegrationTest {
   }
 
   private static Dataset<Row> delta(String table) {
+    return delta(warehouse, table);
+  }
+
+  static Dataset<Row> delta(Path warehouse, String table) {
     return spark().read().format("delta").load(warehouse.resolve(table).toString());
   }
 

@@ -1,0 +1,171 @@
+package io.eslake.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eslake.IntegrationTest;
+import io.eslake.fixtures.Fixture;
+import io.eslake.fixtures.FixtureAssertions;
+import io.eslake.fixtures.SparkRows;
+import io.eslake.types.DecodeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the fixtures whose mappings the local distribution supports end to end: each is indexed into
+ * a real Elasticsearch, then every read is checked live through the catalog, and every read that
+ * succeeds is checked again in the Delta table the sync job writes with the same options.
+ */
+class FixtureIT extends IntegrationTest {
+
+  private static final AtomicInteger CATALOGS = new AtomicInteger();
+
+  @TempDir static Path warehouse;
+
+  private static List<Fixture> fixtures;
+
+  @BeforeAll
+  static void indexFixtures() {
+    fixtures = Fixture.all().stream().filter(Fixture::local).toList();
+    for (Fixture fixture : fixtures) {
+      admin()
+          .recreateIndex(
+              fixture.indexName(),
+              "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},\"mappings\":"
+                  + fixture.mapping()
+                  + "}");
+      StringBuilder bulk = new StringBuilder();
+      for (Fixture.Document document : fixture.documents()) {
+        bulk.append("{\"index\":{\"_index\":\"")
+            .append(fixture.indexName())
+            .append("\",\"_id\":\"")
+            .append(document.id())
+            .append("\"}}\n")
+            .append(document.source())
+            .append('\n');
+      }
+      if (!bulk.isEmpty()) {
+        admin().bulk(bulk.toString());
+      }
+      admin().refresh(fixture.indexName());
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyLocalFixtureReadsTheSameThroughTheCatalog() {
+    return reads().map(r -> DynamicTest.dynamicTest(r.where(), () -> readLive(r)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyLocalFixtureSyncsTheSameIntoDelta() {
+    Map<Map<String, String>, List<FixtureRead>> byOptions = new LinkedHashMap<>();
+    reads()
+        .filter(r -> r.read().error() == null)
+        .forEach(r -> byOptions.computeIfAbsent(r.read().options(), k -> new ArrayList<>()).add(r));
+    return byOptions.entrySet().stream()
+        .map(
+            group ->
+                DynamicTest.dynamicTest(
+                    "sync with " + group.getKey(), () -> sync(group.getKey(), group.getValue())));
+  }
+
+  /** One read of one fixture. */
+  record FixtureRead(Fixture fixture, Fixture.Read read) {
+    String where() {
+      return fixture.id() + ": " + read.name();
+    }
+  }
+
+  private static Stream<FixtureRead> reads() {
+    return fixtures.stream().flatMap(f -> f.reads().stream().map(read -> new FixtureRead(f, read)));
+  }
+
+  private static void readLive(FixtureRead fixtureRead) {
+    String catalog = registerCatalog("fixture_" + CATALOGS.incrementAndGet());
+    fixtureRead
+        .read()
+        .options()
+        .forEach(
+            (key, value) -> spark().conf().set("spark.sql.catalog." + catalog + "." + key, value));
+    Dataset<Row> table = spark().table(catalog + ".`" + fixtureRead.fixture().indexName() + "`");
+    JsonNode error = fixtureRead.read().error();
+    if (error != null) {
+      Exception e = assertThrows(Exception.class, table::collectAsList);
+      DecodeException decode = decodeException(e);
+      assertNotNull(decode, "a DecodeException in " + e);
+      assertEquals(error.path("_id").asText(), decode.documentId());
+      assertEquals(error.path("field").asText(), decode.fieldPath());
+      assertTrue(
+          decode.getMessage().contains(fixtureRead.fixture().indexName()), decode.getMessage());
+      return;
+    }
+    FixtureAssertions.assertRead(
+        fixtureRead.read(), table.schema(), rows(table), "catalog " + fixtureRead.where());
+  }
+
+  private static void sync(Map<String, String> options, List<FixtureRead> group) {
+    String prefix = "g" + CATALOGS.incrementAndGet() + "_";
+    List<String> args = new ArrayList<>(List.of("--indices", indices(group), "--prefix", prefix));
+    options.forEach((key, value) -> args.addAll(List.of("--" + key.replace('_', '-'), value)));
+    SyncJobIT.Run run =
+        SyncJobIT.run(SyncJobIT.argsFor(warehouse, es().password(), args.toArray(String[]::new)));
+    assertEquals(0, run.code(), run.err() + run.out());
+    for (FixtureRead fixtureRead : group) {
+      String table =
+          TableNames.assign(prefix, List.of(fixtureRead.fixture().indexName()))
+              .get(fixtureRead.fixture().indexName());
+      Dataset<Row> delta = SyncJobIT.delta(warehouse, table);
+      FixtureAssertions.assertRead(
+          fixtureRead.read(), delta.schema(), rows(delta), "delta " + fixtureRead.where());
+      assertRescueReported(fixtureRead, run.out());
+    }
+  }
+
+  /** Every field with rescued values in the expected rows has a line in the job's output. */
+  private static void assertRescueReported(FixtureRead fixtureRead, String out) {
+    for (JsonNode row : fixtureRead.read().rows()) {
+      row.path("_rescued")
+          .fieldNames()
+          .forEachRemaining(
+              path -> {
+                String field = path.replaceAll("\\[[0-9]+\\]", "");
+                assertTrue(out.contains("_rescued: " + field + " in "), field + " in " + out);
+              });
+    }
+  }
+
+  private static String indices(List<FixtureRead> group) {
+    return String.join(",", group.stream().map(r -> r.fixture().indexName()).distinct().toList());
+  }
+
+  private static List<Map<String, Object>> rows(Dataset<Row> table) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Row row : table.collectAsList()) {
+      rows.add(SparkRows.toJava(row, table.schema()));
+    }
+    return rows;
+  }
+
+  private static DecodeException decodeException(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof DecodeException decode) {
+        return decode;
+      }
+    }
+    return null;
+  }
+}
