@@ -283,18 +283,21 @@ public final class ConnectorOptions implements Serializable {
     };
   }
 
-  /** What a user can do about a value that stopped a read with on_mismatch=fail. */
+  /**
+   * What a user can do about a value that stopped a read with on_mismatch=fail. Option names are
+   * quoted, so that the sync job can name its flags instead.
+   */
   static String remedy(DecodeException.Kind kind) {
     String rescue =
-        "set "
+        "set '"
             + ON_MISMATCH.name()
-            + "=rescue to keep such values in the column "
+            + "' to rescue to keep such values in the column "
             + SchemaConverter.RESCUE_COLUMN
             + " instead.";
     if (kind == DecodeException.Kind.SEVERAL_VALUES) {
-      return "Name the field in the catalog option "
+      return "Name the field in the option '"
           + ARRAY_FIELDS.name()
-          + " (or in the mapping's _meta."
+          + "' (or in the mapping's _meta."
           + ArrayFields.META_KEY
           + ") to read it as an array, or "
           + rescue;

@@ -139,21 +139,18 @@ public final class SyncArguments {
           ConnectorOptions.ARRAY_FIELDS,
           "Fields to read as arrays, by dotted path, comma-separated; * matches any characters.");
   static final Flag ARRAY_SAMPLE_SIZE =
-      new Flag(
+      Flag.forOption(
           "--array-sample-size",
           "ESLAKE_ARRAY_SAMPLE_SIZE",
-          ConnectorOptions.ARRAY_SAMPLE_SIZE.defaultValue(),
-          "Documents sampled per index to find fields that hold arrays; 0 samples none.",
-          ConnectorOptions.ARRAY_SAMPLE_SIZE.name(),
-          false);
+          ConnectorOptions.ARRAY_SAMPLE_SIZE,
+          "Documents sampled per index to find fields that hold arrays; 0 samples none"
+              + " (default: 1000).");
   static final Flag ON_MISMATCH =
-      new Flag(
+      Flag.forOption(
           "--on-mismatch",
           "ESLAKE_ON_MISMATCH",
-          ConnectorOptions.ON_MISMATCH.defaultValue(),
-          "A value that cannot fit its column: rescue (kept in _rescued) or fail.",
-          ConnectorOptions.ON_MISMATCH.name(),
-          false);
+          ConnectorOptions.ON_MISMATCH,
+          "A value that cannot fit its column: rescue (kept in _rescued; the default) or fail.");
 
   static final List<Flag> FLAGS =
       List.of(

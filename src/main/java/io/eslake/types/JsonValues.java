@@ -28,19 +28,28 @@ final class JsonValues {
    */
   static void copy(JsonParser parser, JsonGenerator generator) throws IOException {
     JsonToken token = parser.currentToken();
-    generator.copyCurrentEventExact(parser);
+    copyToken(parser, generator);
     if (!token.isStructStart()) {
       return;
     }
     int depth = 1;
     while (depth > 0) {
       token = parser.nextToken();
-      generator.copyCurrentEventExact(parser);
+      copyToken(parser, generator);
       if (token.isStructStart()) {
         depth++;
       } else if (token.isStructEnd()) {
         depth--;
       }
+    }
+  }
+
+  /** Copies one token; a number as the text it was written with, so nothing is rounded. */
+  private static void copyToken(JsonParser parser, JsonGenerator generator) throws IOException {
+    if (parser.currentToken().isNumeric()) {
+      generator.writeNumber(parser.getText());
+    } else {
+      generator.copyCurrentEvent(parser);
     }
   }
 

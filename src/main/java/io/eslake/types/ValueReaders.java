@@ -111,7 +111,7 @@ final class ValueReaders {
   static Object readOne(Leaf leaf, String path, JsonParser parser, Decoding decoding)
       throws IOException {
     JsonToken token = parser.currentToken();
-    if (leaf.needsCopy() && token.isStructStart()) {
+    if (token.isStructStart() && leaf.needsCopy()) {
       TokenBuffer copy = JsonValues.buffer(parser);
       try {
         return leaf.read(JsonValues.open(copy), decoding);

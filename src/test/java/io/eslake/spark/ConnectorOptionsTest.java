@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.Credentials;
 import io.eslake.client.TlsTrust;
+import io.eslake.types.DecodeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -175,5 +176,55 @@ class ConnectorOptionsTest {
     assertFalse(options.toString().contains("Pw-shown?"), options.toString());
     assertEquals(List.of("password"), options.secretsGivenAsValues());
     assertInstanceOf(Credentials.Basic.class, options.connection().credentials());
+  }
+
+  @Test
+  void typeOptionsHaveTheirDocumentedDefaults() {
+    ConnectorOptions options = ConnectorOptions.of(Map.of());
+    assertEquals(List.of(), options.arrayFields());
+    assertEquals(1000, options.arraySampleSize());
+    assertFalse(options.failOnMismatch());
+  }
+
+  @Test
+  void typeOptionsAreReadAndChecked() {
+    ConnectorOptions options =
+        ConnectorOptions.of(
+            Map.of("array_fields", "tags,*.ids", "array_sample_size", "0", "on_mismatch", "FAIL"));
+    assertEquals(List.of("tags", "*.ids"), options.arrayFields());
+    assertEquals(0, options.arraySampleSize());
+    assertTrue(options.failOnMismatch());
+
+    IllegalArgumentException tooMany =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ConnectorOptions.of(Map.of("array_sample_size", "20000")));
+    assertTrue(tooMany.getMessage().contains("at most 10000"), tooMany.getMessage());
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ConnectorOptions.of(Map.of("on_mismatch", "ignore")));
+    assertTrue(unknown.getMessage().contains("rescue or fail"), unknown.getMessage());
+  }
+
+  @Test
+  void optionsThatShapeTheSchemaCannotBeSetForOneRead() {
+    ConnectorOptions catalog = ConnectorOptions.of(Map.of());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> catalog.overriddenBy(Map.of("array_fields", "tags")));
+    assertTrue(e.getMessage().contains("spark.sql.catalog.<name>.array_fields"), e.getMessage());
+    assertTrue(catalog.overriddenBy(Map.of("on_mismatch", "fail")).failOnMismatch());
+  }
+
+  @Test
+  void theRemedyOfAFailedReadNamesTheOptionThatFixesIt() {
+    String several = ConnectorOptions.remedy(DecodeException.Kind.SEVERAL_VALUES);
+    assertTrue(several.contains("'array_fields'"), several);
+    assertTrue(several.contains("_meta.eslake.arrays"), several);
+    assertTrue(several.contains("'on_mismatch' to rescue"), several);
+    String mismatch = ConnectorOptions.remedy(DecodeException.Kind.MISMATCH);
+    assertTrue(mismatch.contains("'on_mismatch' to rescue"), mismatch);
   }
 }

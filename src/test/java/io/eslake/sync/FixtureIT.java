@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +82,47 @@ class FixtureIT extends IntegrationTest {
             group ->
                 DynamicTest.dynamicTest(
                     "sync with " + group.getKey(), () -> sync(group.getKey(), group.getValue())));
+  }
+
+  @Test
+  void aValueThatDoesNotFitFailsTheSyncWhenAskedNamingDocumentFieldAndFlags() {
+    SyncJobIT.Run run =
+        SyncJobIT.run(
+            SyncJobIT.argsFor(
+                warehouse,
+                es().password(),
+                "--indices",
+                "fx-case1-one-or-many",
+                "--prefix",
+                "failing_",
+                "--array-sample-size",
+                "0",
+                "--on-mismatch",
+                "fail"));
+    assertEquals(1, run.code(), run.err() + run.out());
+    String line = run.out().lines().filter(l -> l.contains("FAILED")).findFirst().orElse(run.out());
+    assertTrue(line.contains("field 'grade' of document 'a2'"), line);
+    assertTrue(line.contains("--array-fields"), line);
+    assertTrue(line.contains("--on-mismatch"), line);
+  }
+
+  @Test
+  void selectingTheRescueColumnAloneStillFindsWhatItHolds() {
+    String catalog = registerCatalog("fixture_" + CATALOGS.incrementAndGet());
+    spark().conf().set("spark.sql.catalog." + catalog + ".array_sample_size", "0");
+    String table = catalog + ".`fx-case1-one-or-many`";
+
+    List<Row> rescued =
+        spark()
+            .sql("SELECT _id, _rescued FROM " + table + " WHERE _rescued IS NOT NULL")
+            .collectAsList();
+    assertEquals(1, rescued.size(), rescued.toString());
+    assertEquals("a2", rescued.get(0).getString(0));
+    assertEquals("{\"grade\":[\"B\",\"C\"],\"ids\":[7,8]}", rescued.get(0).getString(1));
+
+    List<Row> grades =
+        spark().sql("SELECT _id, grade FROM " + table + " ORDER BY _id").collectAsList();
+    assertEquals("[[a1,B], [a2,null], [a3,null], [a4,null]]", grades.toString());
   }
 
   /** One read of one fixture. */

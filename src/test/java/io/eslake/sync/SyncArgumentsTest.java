@@ -87,4 +87,34 @@ class SyncArgumentsTest {
             "Give the CA with 'ca_certificate_file' or 'ca_fingerprint'; or"
                 + " 'insecure_skip_tls_verify'."));
   }
+
+  @Test
+  void typeFlagsBecomeCatalogOptions() {
+    SyncConfig config =
+        SyncArguments.parse(
+            new String[] {
+              "--url",
+              "http://127.0.0.1:9200",
+              "--array-fields",
+              "tags,people.*",
+              "--on-mismatch",
+              "fail"
+            },
+            Map.of("ESLAKE_ARRAY_SAMPLE_SIZE", "50"));
+    assertEquals("tags,people.*", config.catalogOptions().get("array_fields"));
+    assertEquals("fail", config.catalogOptions().get("on_mismatch"));
+    assertEquals("50", config.catalogOptions().get("array_sample_size"));
+  }
+
+  @Test
+  void aBadTypeFlagValueNamesTheFlag() {
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () ->
+                SyncArguments.parse(
+                    new String[] {"--url", "http://127.0.0.1:9200", "--on-mismatch", "skip"},
+                    Map.of()));
+    assertTrue(e.getMessage().contains("--on-mismatch=skip"), e.getMessage());
+  }
 }

@@ -127,6 +127,39 @@ class SchemaConverterTest {
     assertEquals(List.of("a"), List.copyOf(mapping.properties().keySet()));
   }
 
+  @Test
+  void fieldsWithoutAValueOfTheirOwnHaveNoColumnAndNamesStayDistinctIgnoringCase()
+      throws IOException {
+    List<String> untyped = new ArrayList<>();
+    IndexMapping mapping =
+        IndexMapping.parse(
+            new ObjectMapper()
+                .readTree(
+                    "{\"properties\":{\"_rescued\":{\"type\":\"keyword\"},"
+                        + "\"empty\":{\"type\":\"object\"},"
+                        + "\"link\":{\"type\":\"alias\",\"path\":\"_rescued\"},"
+                        + "\"off\":{\"type\":\"object\",\"enabled\":false},"
+                        + "\"o\":{\"properties\":{\"K\":{\"type\":\"long\"},"
+                        + "\"k\":{\"type\":\"long\"}}}}}"));
+    StructType schema =
+        SchemaConverter.toSchema(mapping, (path, type) -> untyped.add(path + ":" + type));
+
+    assertEquals(
+        "_id:string,_rescued:string,off:string,o:struct<K:bigint,k__2:bigint>,"
+            + "_rescued__2:string",
+        String.join(
+            ",",
+            java.util.Arrays.stream(schema.fields())
+                .map(f -> f.name() + ":" + f.dataType().simpleString())
+                .toList()));
+    assertEquals(List.of("link:alias"), untyped);
+    assertEquals(true, FieldMetadata.isRescue(schema.apply("_rescued__2")));
+    assertEquals(false, FieldMetadata.isRescue(schema.apply("_rescued")));
+    assertEquals(true, FieldMetadata.isJson(schema.apply("off")));
+    StructType o = (StructType) schema.apply("o").dataType();
+    assertEquals("k", FieldMetadata.sourceName(o.apply("k__2")));
+  }
+
   private static DataType type(StructType schema, String name) {
     return schema.apply(name).dataType();
   }
