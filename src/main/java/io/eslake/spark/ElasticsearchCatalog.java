@@ -14,7 +14,6 @@ import io.eslake.types.ArraySampler;
 import io.eslake.types.IndexMapping;
 import io.eslake.types.SchemaConverter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,8 +178,16 @@ public final class ElasticsearchCatalog implements TableCatalog {
       while (page.nextHit(sourcesTo(sampler))) {
         // Each hit's source goes to the sampler.
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read a sample of index '" + index + "'", e);
+    } catch (IOException | ClusterException e) {
+      LOG.warn(
+          "Cannot read a sample of index '{}' to find the fields that hold arrays ({}): none is"
+              + " read as an array unless the option {} or the mapping's _meta names it; arrays"
+              + " in other fields are kept in {}.",
+          index,
+          e.getMessage(),
+          ConnectorOptions.ARRAY_FIELDS.name(),
+          SchemaConverter.RESCUE_COLUMN);
+      return ArrayFields.none();
     }
     LOG.info(
         "Sampled {} documents of index '{}' for arrays: {}",

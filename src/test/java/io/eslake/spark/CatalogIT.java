@@ -195,6 +195,27 @@ class CatalogIT extends IntegrationTest {
     }
   }
 
+  @Test
+  void aSampleTheClusterRefusesLeavesTheTableReadableWithArraysRescued() {
+    admin()
+        .recreateIndex(
+            "cat-small-window",
+            "{\"settings\":{\"index.max_result_window\":5},"
+                + "\"mappings\":{\"properties\":{\"tags\":{\"type\":\"keyword\"}}}}");
+    admin()
+        .bulk(
+            "{\"index\":{\"_index\":\"cat-small-window\",\"_id\":\"w\"}}\n{\"tags\":[\"a\",\"b\"]}\n");
+    admin().refresh("cat-small-window");
+
+    Dataset<Row> table =
+        spark().read().option("page_size", "5").table(CATALOG + ".`cat-small-window`");
+
+    assertEquals("string", table.schema().apply("tags").dataType().simpleString());
+    Row row = table.head();
+    assertTrue(row.isNullAt(row.fieldIndex("tags")));
+    assertEquals("{\"tags\":[\"a\",\"b\"]}", row.getString(row.fieldIndex("_rescued")));
+  }
+
   private static JsonNode parse(String body) {
     try {
       return new ObjectMapper().readTree(body);
