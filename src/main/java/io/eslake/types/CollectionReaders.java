@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -22,7 +21,7 @@ final class CollectionReaders {
   private CollectionReaders() {}
 
   /** The reader of a collection type, or null for other types. */
-  static ValueReader forType(String esType, StructField field, String path) {
+  static ValueReader forType(String esType, String path) {
     return switch (esType) {
       case "dense_vector" -> denseVector(path);
       case "completion" -> completion(path);

@@ -33,7 +33,7 @@ final class ValueReaders {
           parser.currentToken() == JsonToken.VALUE_NULL ? null : JsonValues.text(parser);
     }
     String esType = FieldMetadata.type(field);
-    ValueReader collection = CollectionReaders.forType(esType, field, path);
+    ValueReader collection = CollectionReaders.forType(esType, path);
     if (collection != null) {
       return collection;
     }
