@@ -82,6 +82,11 @@ public final class SearchPage implements Closeable {
     return hitCount;
   }
 
+  /** The bytes of the response parsed so far. */
+  public long bytesRead() {
+    return Math.max(0, parser.currentLocation().getByteOffset());
+  }
+
   @Override
   public void close() throws IOException {
     parser.close();

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElasticsearchCatalog implements TableCatalog {
 
+  /** The table property holding the index's document count when the property is read. */
+  public static final String DOCUMENTS_PROPERTY = "es.documents";
+
   private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchCatalog.class);
 
   private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();

@@ -8,6 +8,7 @@ import io.eslake.types.RowDecoder;
 import io.eslake.types.SchemaConverter;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -61,6 +62,11 @@ final class ElasticsearchScan implements Scan, Batch {
         + ", page_size="
         + options.pageSize()
         + "]";
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return ReadMetrics.supported();
   }
 
   @Override

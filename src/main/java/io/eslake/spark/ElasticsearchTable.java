@@ -1,5 +1,6 @@
 package io.eslake.spark;
 
+import io.eslake.client.ClusterClient;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
@@ -37,9 +38,23 @@ final class ElasticsearchTable implements SupportsRead {
     return Set.of(TableCapability.BATCH_READ);
   }
 
+  /**
+   * The index, the key column and, under {@value ElasticsearchCatalog#DOCUMENTS_PROPERTY}, the
+   * index's document count at the time of the call (one count request to the cluster).
+   */
   @Override
   public Map<String, String> properties() {
-    return Map.of("es.index", index, "es.key", "_id");
+    long documents;
+    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      documents = client.count(index);
+    }
+    return Map.of(
+        "es.index",
+        index,
+        "es.key",
+        "_id",
+        ElasticsearchCatalog.DOCUMENTS_PROPERTY,
+        Long.toString(documents));
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.eslake.types.DecodeException;
 import io.eslake.types.RowDecoder;
 import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   private String scrollId;
   private long documents;
   private long pages;
+  private long bytes;
   private boolean finished;
   private boolean closed;
 
@@ -53,6 +55,12 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
       endPage();
     }
     return false;
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    long pageBytes = page == null ? 0 : page.bytesRead();
+    return ReadMetrics.current(documents, pages, bytes + pageBytes);
   }
 
   @Override
@@ -96,16 +104,18 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
     }
     client.close();
     LOG.debug(
-        "Slice {}/{} of index '{}': {} documents in {} pages",
+        "Slice {}/{} of index '{}': {} documents in {} pages, {} bytes",
         query.sliceId(),
         query.sliceCount(),
         query.index(),
         documents,
-        pages);
+        pages,
+        bytes);
   }
 
   private void endPage() {
     int hits = page.hitCount();
+    bytes += page.bytesRead();
     if (page.scrollId() != null) {
       scrollId = page.scrollId();
     }

@@ -3,8 +3,10 @@ package io.eslake.sync;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -62,6 +64,29 @@ final class DeltaTarget {
     }
     writer.createOrReplace();
     return writtenRows(spark);
+  }
+
+  /** Appends rows to the table, creating it when it does not exist. */
+  void append(Dataset<Row> rows) {
+    var writer = rows.write().format("delta").mode(SaveMode.Append);
+    if (byPath) {
+      writer.save(display);
+    } else {
+      writer.saveAsTable(identifier);
+    }
+  }
+
+  /** The table's schema, or null when it does not exist yet. */
+  StructType existingSchema(SparkSession spark) {
+    try {
+      return table(spark).schema();
+    } catch (Exception e) {
+      // Spark throws its checked AnalysisException without declaring it.
+      if (e instanceof AnalysisException) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** The table as written, for reading it back. */

@@ -2,6 +2,7 @@ package io.eslake.sync;
 
 import io.eslake.spark.ConnectorOptions;
 import io.eslake.spark.EditDistance;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -152,6 +153,41 @@ public final class SyncArguments {
           ConnectorOptions.ON_MISMATCH,
           "A value that cannot fit its column: rescue (kept in _rescued; the default) or fail.");
 
+  static final Flag HISTORY_TABLE =
+      new Flag(
+          "--history-table",
+          "ESLAKE_HISTORY_TABLE",
+          null,
+          "Delta table each run appends one row per index to; 'none' keeps no history"
+              + " (default: <prefix>sync_runs, next to the tables).");
+  static final Flag REPORT =
+      new Flag(
+          "--report",
+          "ESLAKE_REPORT",
+          null,
+          "File to write the run's JSON report to (the run history's rows).");
+  static final Flag PROGRESS_INTERVAL =
+      new Flag(
+          "--progress-interval",
+          "ESLAKE_PROGRESS_INTERVAL",
+          "5",
+          "Seconds between progress log lines when the output is not a terminal.");
+  static final Flag CHECK =
+      new Flag(
+          "--check",
+          "ESLAKE_CHECK",
+          "false",
+          "Check the URL, credentials and privileges, and list the indices that would be synced"
+              + " with their document counts and tables; write nothing.",
+          null,
+          true);
+  static final Flag CONFIG =
+      new Flag(
+          "--config",
+          "ESLAKE_CONFIG",
+          null,
+          "Properties file of options: keys are the option names without '--'.");
+
   static final List<Flag> FLAGS =
       List.of(
           URL,
@@ -174,7 +210,15 @@ public final class SyncArguments {
           DATABASE,
           ARRAY_FIELDS,
           ARRAY_SAMPLE_SIZE,
-          ON_MISMATCH);
+          ON_MISMATCH,
+          HISTORY_TABLE,
+          REPORT,
+          PROGRESS_INTERVAL,
+          CHECK,
+          CONFIG);
+
+  /** The value of --history-table that turns the run history off. */
+  static final String NO_HISTORY = "none";
 
   private SyncArguments() {}
 
@@ -205,7 +249,7 @@ public final class SyncArguments {
       }
       given.put(flag, value);
     }
-    return toConfig(given, env);
+    return toConfig(given, withConfigFile(given, env));
   }
 
   /** The usage text, with every option. */
@@ -260,12 +304,15 @@ public final class SyncArguments {
         return flag;
       }
     }
-    String nearest =
-        FLAGS.stream()
-            .map(Flag::name)
-            .min(Comparator.comparingInt(name -> EditDistance.between(name, arg)))
-            .orElseThrow();
-    throw new UsageException("Unknown option " + arg + ". Did you mean " + nearest + "?");
+    throw new UsageException("Unknown option " + arg + ". Did you mean " + nearest(arg) + "?");
+  }
+
+  /** The known flag name nearest to an unknown one. */
+  static String nearest(String arg) {
+    return FLAGS.stream()
+        .map(Flag::name)
+        .min(Comparator.comparingInt(name -> EditDistance.between(name, arg)))
+        .orElseThrow();
   }
 
   private static SyncConfig toConfig(Map<Flag, String> given, Map<String, String> env) {
@@ -282,13 +329,69 @@ public final class SyncArguments {
       checkOption(catalog, typeFlag);
     }
     String database = value(DATABASE, given, env);
+    String prefix = value(PREFIX, given, env);
     return new SyncConfig(
         catalog,
         list(value(INDICES, given, env)),
         list(value(EXCLUDE, given, env)),
-        value(PREFIX, given, env),
+        prefix,
         value(WAREHOUSE, given, env),
-        database == null || database.isBlank() ? null : database);
+        isBlank(database) ? null : database,
+        historyTable(value(HISTORY_TABLE, given, env), prefix),
+        blankToNull(value(REPORT, given, env)),
+        Boolean.parseBoolean(value(CHECK, given, env)),
+        seconds(value(PROGRESS_INTERVAL, given, env)));
+  }
+
+  private static String historyTable(String value, String prefix) {
+    if (isBlank(value)) {
+      return (prefix == null ? "" : prefix) + "sync_runs";
+    }
+    return value.trim().equalsIgnoreCase(NO_HISTORY) ? null : value.trim();
+  }
+
+  private static double seconds(String value) {
+    try {
+      double seconds = Double.parseDouble(value.trim());
+      if (seconds > 0 && seconds <= 3600) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the flag's name.
+    }
+    throw new UsageException(
+        PROGRESS_INTERVAL.name()
+            + " must be a number of seconds between 0 and 3600, not '"
+            + value
+            + "'.");
+  }
+
+  private static String blankToNull(String value) {
+    return isBlank(value) ? null : value.trim();
+  }
+
+  /**
+   * The environment with the config file's values behind it: a key of the file counts only where
+   * neither the command line nor the environment gives the option. Options that have no variable go
+   * to the given options, unless the command line gave them.
+   */
+  private static Map<String, String> withConfigFile(
+      Map<Flag, String> given, Map<String, String> env) {
+    String file = value(CONFIG, given, env);
+    if (isBlank(file)) {
+      return env;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(env);
+    ConfigFile.read(Path.of(file.trim()))
+        .forEach(
+            (flag, value) -> {
+              if (flag.env() == null) {
+                given.putIfAbsent(flag, value);
+              } else if (!given.containsKey(flag)) {
+                merged.putIfAbsent(flag.env(), value);
+              }
+            });
+    return merged;
   }
 
   private static void putWhere(

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param tablePrefix prepended to every table name
  * @param warehouse the folder Delta tables are written under, when no database is given
  * @param database the metastore database to write tables into, or null to write by path
+ * @param historyTable the table of sync runs each run appends to, or null to keep no history
+ * @param reportFile where to write the run's JSON report, or null for none
+ * @param check whether to only check the connection and list what would be synced
+ * @param progressSeconds seconds between progress log lines when the output is not a terminal
  */
 public record SyncConfig(
     Map<String, String> catalogOptions,
@@ -20,7 +24,11 @@ public record SyncConfig(
     List<String> exclude,
     String tablePrefix,
     String warehouse,
-    String database) {
+    String database,
+    String historyTable,
+    String reportFile,
+    boolean check,
+    double progressSeconds) {
 
   public SyncConfig {
     catalogOptions = Map.copyOf(catalogOptions);

@@ -3,15 +3,22 @@ package io.eslake.sync;
 import io.eslake.spark.ElasticsearchCatalog;
 import io.eslake.types.SchemaConverter;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,35 +95,99 @@ public final class SyncJob {
       List<String> selected =
           IndexSelection.select(listIndices(), config.include(), config.exclude());
       tables = TableNames.assign(config.tablePrefix(), selected);
+      if (!config.check()) {
+        checkHistoryTable(tables);
+      }
     } catch (Exception e) {
       err.println("eslake sync: " + Failures.oneLine(e));
       return Failures.isConnectionFailure(e) ? EXIT_CONNECTION : EXIT_USAGE;
     }
-    out.printf(Locale.ROOT, "Syncing %d indices%n", tables.size());
+    if (config.check()) {
+      return check(tables, err);
+    }
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    out.printf(Locale.ROOT, "Syncing %d indices (run %s)%n", tables.size(), runId);
     List<IndexResult> results = new ArrayList<>();
+    List<RunRecord> records = new ArrayList<>();
     int position = 0;
     for (Map.Entry<String, String> entry : tables.entrySet()) {
       position++;
-      IndexResult result = syncOne(entry.getKey(), entry.getValue(), position, tables.size());
-      out.println(result.line());
-      results.add(result);
+      RunRecord record =
+          syncOne(runId, entry.getKey(), entry.getValue(), position, tables.size(), results);
+      out.println(results.get(results.size() - 1).line());
+      records.add(record);
     }
-    return summarize(results, (System.nanoTime() - start) / 1e9);
+    int code = summarize(results, (System.nanoTime() - start) / 1e9);
+    boolean recorded = recordRun(runId, started, records, err);
+    return recorded ? code : EXIT_INDEX_FAILED;
   }
 
-  private IndexResult syncOne(String index, String table, int position, int total) {
+  /**
+   * Check mode: connects, lists the indices that would be synced with their document counts and
+   * target tables, and writes nothing. Loading each table needs the privileges a sync needs:
+   * reading the mapping, and searching and counting the index.
+   */
+  private int check(Map<String, String> tables, PrintStream err) {
+    out.printf(
+        Locale.ROOT,
+        "Connected; credentials accepted. %d indices would be synced:%n",
+        tables.size());
+    out.printf(Locale.ROOT, "%-30s %15s  %s%n", "index", "documents", "table");
+    int code = EXIT_OK;
+    for (Map.Entry<String, String> entry : tables.entrySet()) {
+      String index = entry.getKey();
+      DeltaTarget target = DeltaTarget.of(config.database(), config.warehouse(), entry.getValue());
+      try {
+        long documents = documentCount(index);
+        out.printf(Locale.ROOT, "%-30s %,15d  %s%n", index, documents, target.display());
+      } catch (Exception e) {
+        out.printf(Locale.ROOT, "%-30s %15s  %s%n", index, "CANNOT READ", target.display());
+        err.println("eslake sync: " + Failures.oneLine(e));
+        int failure = Failures.isConnectionFailure(e) ? EXIT_CONNECTION : EXIT_INDEX_FAILED;
+        code = Math.max(code, failure);
+      }
+    }
+    if (config.historyTable() != null) {
+      out.println(
+          "Run history: "
+              + DeltaTarget.of(config.database(), config.warehouse(), config.historyTable())
+                  .display());
+    }
+    out.println(code == EXIT_OK ? "Check OK: nothing was written." : "Check FAILED.");
+    return code;
+  }
+
+  private RunRecord syncOne(
+      String runId,
+      String index,
+      String table,
+      int position,
+      int total,
+      List<IndexResult> results) {
     DeltaTarget target = DeltaTarget.of(config.database(), config.warehouse(), table);
+    Instant startedAt = Instant.now();
     long start = System.nanoTime();
-    spark
-        .sparkContext()
-        .setJobDescription(
-            String.format(
-                Locale.ROOT, "sync %d/%d: %s -> %s", position, total, index, target.display()));
+    String description =
+        String.format(
+            Locale.ROOT, "sync %d/%d: %s -> %s", position, total, index, target.display());
+    spark.sparkContext().setJobDescription(description);
+    long indexCount = -1;
+    String schemaChanges = null;
+    IndexResult result;
+    SyncProgress progress = null;
     try {
+      indexCount = documentCount(index);
+      StructType before = target.existingSchema(spark);
+      progress =
+          new SyncProgress(
+              spark.sparkContext(), description, indexCount, terminal(), config.progressSeconds());
       Dataset<Row> rows = spark.table(sourceCatalog + "." + quote(index));
       long written =
           target.replaceWith(
               spark, rows, Map.of("eslake.source.index", index, "eslake.key", "_id"));
+      progress.settle(written);
+      schemaChanges = SchemaChanges.between(before, target.table(spark).schema());
       List<RescueReport.RescuedField> rescued = RescueReport.of(target.table(spark), rows.schema());
       rescued.forEach(
           field ->
@@ -127,13 +198,97 @@ public final class SyncJob {
                   SchemaConverter.RESCUE_COLUMN,
                   field.documents(),
                   field.reason()));
-      return IndexResult.success(index, target.display(), written, seconds(start), rescued);
+      result = IndexResult.success(index, target.display(), written, seconds(start), rescued);
     } catch (Exception e) {
       LOG.error("Sync of index '{}' failed", index, e);
-      return IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
+      result = IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
     } finally {
+      if (progress != null) {
+        progress.close();
+      }
       spark.sparkContext().setJobDescription(null);
     }
+    results.add(result);
+    return new RunRecord(
+        runId,
+        startedAt,
+        index,
+        result.table(),
+        result.succeeded() ? RunRecord.OK : RunRecord.FAILED,
+        result.rows(),
+        indexCount,
+        result.seconds(),
+        progress == null ? 0 : progress.bytes(),
+        schemaChanges,
+        result.error());
+  }
+
+  /**
+   * Appends the run to the history table and writes the JSON report, as configured.
+   *
+   * @return false when either could not be written
+   */
+  private boolean recordRun(
+      String runId, Instant started, List<RunRecord> records, PrintStream err) {
+    boolean ok = true;
+    if (config.historyTable() != null && !records.isEmpty()) {
+      DeltaTarget history =
+          DeltaTarget.of(config.database(), config.warehouse(), config.historyTable());
+      try {
+        RunHistory.append(spark, history, records);
+        LOG.info("Run {} recorded in {}", runId, history.display());
+      } catch (Exception e) {
+        err.println(
+            "eslake sync: Cannot append the run to the history table "
+                + history.display()
+                + ": "
+                + Failures.oneLine(e));
+        ok = false;
+      }
+    }
+    if (config.reportFile() != null) {
+      try {
+        RunHistory.writeReport(
+            Path.of(config.reportFile()), runId, started, Instant.now(), records);
+      } catch (Exception e) {
+        err.println("eslake sync: Cannot write the report to " + config.reportFile() + ": " + e);
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /** Refuses a history table that an index would also write. */
+  private void checkHistoryTable(Map<String, String> tables) {
+    String history = config.historyTable();
+    if (history == null) {
+      return;
+    }
+    tables.forEach(
+        (index, table) -> {
+          if (table.equalsIgnoreCase(history)) {
+            throw new UsageException(
+                "Index '"
+                    + index
+                    + "' would write the table "
+                    + table
+                    + ", which is the run history table. Give another --history-table, or"
+                    + " --prefix.");
+          }
+        });
+  }
+
+  /** The index's document count, read through the catalog's table properties. */
+  private long documentCount(String index) throws Exception {
+    TableCatalog catalog =
+        (TableCatalog) spark.sessionState().catalogManager().catalog(sourceCatalog);
+    Table table = catalog.loadTable(Identifier.of(new String[0], index));
+    return Long.parseLong(table.properties().get(ElasticsearchCatalog.DOCUMENTS_PROPERTY));
+  }
+
+  /** The console to redraw the progress line on, or null when the output is not a terminal. */
+  private PrintStream terminal() {
+    return out == System.out && System.console() != null ? out : null;
   }
 
   private int summarize(List<IndexResult> results, double seconds) {
@@ -173,6 +328,10 @@ public final class SyncJob {
     SparkSession.Builder builder = SparkSession.builder().appName("eslake sync");
     if (!conf.contains("spark.master")) {
       builder.master("local[*]");
+    }
+    if (!conf.contains("spark.executor.heartbeatInterval")) {
+      // Task metrics reach the driver with heartbeats: the progress line is this fresh.
+      builder.config("spark.executor.heartbeatInterval", "2s");
     }
     if (!conf.contains("spark.sql.extensions")) {
       builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");

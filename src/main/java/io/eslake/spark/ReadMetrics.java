@@ -1,0 +1,87 @@
+package io.eslake.spark;
+
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomSumMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+
+/**
+ * The read's own metrics, shown per scan in the SQL tab of the Spark UI: documents, scroll pages
+ * and response bytes read. Slice readers report their running totals on executors; Spark sends them
+ * to the driver with each executor heartbeat ({@code spark.executor.heartbeatInterval}) and when a
+ * task ends, where the sync job's progress reads them by their descriptions.
+ *
+ * <p>Spark creates the metric classes by name on the driver, so they are public with a public
+ * no-argument constructor.
+ */
+public final class ReadMetrics {
+
+  /** The description of the documents metric, by which listeners find it. */
+  public static final String DOCUMENTS = "documents read from Elasticsearch";
+
+  /** The description of the pages metric. */
+  public static final String PAGES = "scroll pages read from Elasticsearch";
+
+  /** The description of the bytes metric. */
+  public static final String BYTES = "response bytes read from Elasticsearch";
+
+  private ReadMetrics() {}
+
+  static CustomMetric[] supported() {
+    return new CustomMetric[] {new Documents(), new Pages(), new Bytes()};
+  }
+
+  static CustomTaskMetric[] current(long documents, long pages, long bytes) {
+    return new CustomTaskMetric[] {
+      new Value(Documents.NAME, documents),
+      new Value(Pages.NAME, pages),
+      new Value(Bytes.NAME, bytes)
+    };
+  }
+
+  /** Documents decoded into rows. */
+  public static final class Documents extends CustomSumMetric {
+    static final String NAME = "esDocuments";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return DOCUMENTS;
+    }
+  }
+
+  /** Scroll pages fetched, the empty last page included. */
+  public static final class Pages extends CustomSumMetric {
+    static final String NAME = "esPages";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return PAGES;
+    }
+  }
+
+  /** Bytes of search responses parsed. */
+  public static final class Bytes extends CustomSumMetric {
+    static final String NAME = "esBytes";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return BYTES;
+    }
+  }
+
+  private record Value(String name, long value) implements CustomTaskMetric {}
+}

@@ -1,0 +1,37 @@
+package io.eslake.sync;
+
+import java.time.Instant;
+
+/**
+ * One index of one run, as the run history and the JSON report keep it. Holds no secret: the
+ * cluster is not named, only the index and the table.
+ *
+ * @param runId the run's id, shared by every index of the run
+ * @param startedAt when the index's sync started
+ * @param index the Elasticsearch index
+ * @param table the Delta table written: a metastore name or a folder
+ * @param status {@code ok} or {@code failed}
+ * @param rows rows the Delta commit wrote, or -1 when it failed
+ * @param indexCount the index's document count when its sync started, or -1 when unknown
+ * @param seconds how long the index took
+ * @param bytes response bytes read from the cluster, as the read's metrics reported them
+ * @param schemaChanges how the table's columns changed: {@code created}, {@code none}, or the
+ *     columns added, removed and changed
+ * @param error the failure in one line, or null
+ */
+record RunRecord(
+    String runId,
+    Instant startedAt,
+    String index,
+    String table,
+    String status,
+    long rows,
+    long indexCount,
+    double seconds,
+    long bytes,
+    String schemaChanges,
+    String error) {
+
+  static final String OK = "ok";
+  static final String FAILED = "failed";
+}
