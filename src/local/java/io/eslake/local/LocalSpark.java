@@ -28,6 +28,8 @@ public final class LocalSpark {
         .config("spark.sql.warehouse.dir", work.resolve("spark-warehouse").toString())
         .config("spark.driver.extraJavaOptions", "-Dderby.system.home=" + work.resolve("derby"))
         .config("spark.sql.session.timeZone", "UTC")
+        // Task metrics reach the driver with heartbeats; the sync progress tests need them often.
+        .config("spark.executor.heartbeatInterval", "1s")
         .getOrCreate();
   }
 }
