@@ -155,9 +155,14 @@ public final class Quickstart {
     }
   }
 
-  /** This JVM's classpath without the project's own classes, which come from the jar instead. */
-  private static String sparkClasspath() {
-    String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+  /**
+   * This JVM's classpath (under surefire, the test classpath it reports) without the project's own
+   * classes, which come from the jar instead: Spark, Delta and the test tools.
+   */
+  public static String sparkClasspath() {
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String[] entries = classpath.split(File.pathSeparator);
     List<String> kept = new ArrayList<>();
     for (String entry : entries) {
       Path p = Path.of(entry).toAbsolutePath();
