@@ -178,7 +178,7 @@ public final class SampleData {
     return count;
   }
 
-  static void appendIndexAction(StringBuilder bulk, String index, String id, String source) {
+  public static void appendIndexAction(StringBuilder bulk, String index, String id, String source) {
     ObjectNode action = JSON.createObjectNode();
     action.putObject("index").put("_index", index).put("_id", id);
     bulk.append(action).append('\n').append(source).append('\n');
