@@ -34,8 +34,10 @@ public abstract class IntegrationTest {
     String prefix = "spark.sql.catalog." + name;
     spark.conf().set(prefix, "io.eslake.spark.ElasticsearchCatalog");
     spark.conf().set(prefix + ".url", url);
-    spark.conf().set(prefix + ".username", es().username());
-    spark.conf().set(prefix + ".password", es().password());
+    if (es().secured()) {
+      spark.conf().set(prefix + ".username", es().username());
+      spark.conf().set(prefix + ".password", es().password());
+    }
     return name;
   }
 }

@@ -28,9 +28,11 @@ public final class AdminClient {
   AdminClient(String url, String username, String password, SSLContext sslContext) {
     this.url = url;
     this.authorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        username == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     if (sslContext != null) {
       builder.sslContext(sslContext);
@@ -54,15 +56,17 @@ public final class AdminClient {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url + path))
-            .header("Authorization", authorization)
             .header("Content-Type", contentType)
             .timeout(Duration.ofMinutes(5))
-            .method(method, publisher)
-            .build();
+            .method(method, publisher);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + path + " failed", e);

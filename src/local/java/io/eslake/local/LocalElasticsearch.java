@@ -106,7 +106,7 @@ public final class LocalElasticsearch implements AutoCloseable {
       String pw = System.getenv().getOrDefault(PASSWORD_ENV, "");
       return new LocalElasticsearch(external, user, pw, new External());
     }
-    if (ContainerLaunch.dockerAvailable()) {
+    if (settings.product() == Product.ELASTICSEARCH && ContainerLaunch.dockerAvailable()) {
       return ContainerLaunch.start(settings);
     }
     return startDistribution(settings, null);
@@ -125,12 +125,19 @@ public final class LocalElasticsearch implements AutoCloseable {
     return url;
   }
 
+  /** The administrator's name, or null on a server that asks for no login. */
   public String username() {
     return username;
   }
 
+  /** The administrator's password, or null on a server that asks for no login. */
   public String password() {
     return password;
+  }
+
+  /** Whether the server asks for a login; OpenSearch from its test distribution does not. */
+  public boolean secured() {
+    return username != null;
   }
 
   /** A client that sends requests as the administrator, for setting up test data. */
@@ -182,13 +189,40 @@ public final class LocalElasticsearch implements AutoCloseable {
     launch.stop();
   }
 
+  /** The servers the launcher starts: Elasticsearch with security on, OpenSearch without. */
+  public enum Product {
+    ELASTICSEARCH("elasticsearch", "org/elasticsearch/distribution/integ-test-zip/elasticsearch"),
+    /** The integration-test distribution carries no security plugin: plain HTTP, no login. */
+    OPENSEARCH("opensearch", "org/opensearch/distribution/integ-test-zip/opensearch");
+
+    private final String name;
+    private final String repositoryPath;
+
+    Product(String name, String repositoryPath) {
+      this.name = name;
+      this.repositoryPath = repositoryPath;
+    }
+
+    /** The distribution's name, as in its file and its scripts. */
+    public String distributionName() {
+      return name;
+    }
+  }
+
   /** How to start a cluster from the distribution. */
-  public record Settings(String version, String heap, Path workRoot, Path distributions) {
+  public record Settings(
+      Product product, String version, String heap, Path workRoot, Path distributions) {
     /** The version and paths the build passes in system properties, or sensible defaults. */
     public static Settings defaults() {
+      return server(Product.ELASTICSEARCH, System.getProperty("eslake.server.version", "8.19.3"));
+    }
+
+    /** A given server version, with the heap and paths the build passes in. */
+    public static Settings server(Product product, String version) {
       Path work = Path.of(System.getProperty("eslake.work", "target"));
       return new Settings(
-          System.getProperty("eslake.server.version", "8.19.3"),
+          product,
+          version,
           System.getProperty("eslake.es.heap", "512m"),
           work,
           Path.of(
@@ -197,7 +231,23 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
 
     public Settings withHeap(String newHeap) {
-      return new Settings(version, newHeap, workRoot, distributions);
+      return new Settings(product, version, newHeap, workRoot, distributions);
+    }
+
+    /** "elasticsearch-8.19.3": the distribution's file name without extension. */
+    String distribution() {
+      return product.distributionName() + "-" + version;
+    }
+
+    boolean secured() {
+      return product == Product.ELASTICSEARCH;
+    }
+
+    /** The Java home the server's scripts are given. */
+    String javaHome() {
+      return product == Product.OPENSEARCH
+          ? JavaHomes.forOpenSearch(version)
+          : JavaHomes.forElasticsearch(version);
     }
   }
 
@@ -207,12 +257,12 @@ public final class LocalElasticsearch implements AutoCloseable {
       Settings settings, LocalCertificates certificates) {
     try {
       boolean root = isRoot();
-      Path base = nodesBase(settings);
-      Path home = unpack(settings, base.resolve("elasticsearch"), root);
-      stopLeftovers(base.resolve("elasticsearch"));
+      Path base = nodesBase(settings).resolve(settings.product().distributionName());
+      Path home = unpack(settings, base, root);
+      stopLeftovers(base);
       int httpPort = freePort();
       int transportPort = freePort();
-      Path instance = base.resolve("elasticsearch").resolve("node-" + httpPort);
+      Path instance = base.resolve("node-" + httpPort);
       DistributionLaunch launch = new DistributionLaunch(home, instance, root, settings);
       launch.configure(httpPort, transportPort, certificates);
       String scheme = certificates == null ? "http" : "https";
@@ -220,7 +270,9 @@ public final class LocalElasticsearch implements AutoCloseable {
       launch.start();
       SSLContext trust = certificates == null ? null : certificates.trustingCa();
       LocalElasticsearch es =
-          new LocalElasticsearch(url, "elastic", ELASTIC_PASSWORD, launch, trust);
+          settings.secured()
+              ? new LocalElasticsearch(url, "elastic", ELASTIC_PASSWORD, launch, trust)
+              : new LocalElasticsearch(url, null, null, launch, trust);
       es.awaitHealthy(launch);
       return es;
     } catch (IOException e) {
@@ -230,7 +282,8 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   /** The unpacked distribution, for its command-line tools; unpacks it on first use. */
   static Path distributionHome(Settings settings) throws IOException {
-    return unpack(settings, nodesBase(settings).resolve("elasticsearch"), isRoot());
+    return unpack(
+        settings, nodesBase(settings).resolve(settings.product().distributionName()), isRoot());
   }
 
   private static Path nodesBase(Settings settings) throws IOException {
@@ -257,6 +310,9 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   /** The HTTP status of a GET, or -1 when nothing answered. */
   int status(String path, String user, String userPassword) {
+    if (user == null) {
+      return status(path, (String) null);
+    }
     String auth =
         Base64.getEncoder()
             .encodeToString((user + ":" + userPassword).getBytes(StandardCharsets.UTF_8));
@@ -270,8 +326,10 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
     HttpClient http = builder.build();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url + path))
-            .header("Authorization", authorization)
+        (authorization == null
+                ? HttpRequest.newBuilder(URI.create(url + path))
+                : HttpRequest.newBuilder(URI.create(url + path))
+                    .header("Authorization", authorization))
             .timeout(Duration.ofSeconds(5))
             .GET()
             .build();
@@ -361,13 +419,14 @@ public final class LocalElasticsearch implements AutoCloseable {
   }
 
   private static Path findDistribution(Settings settings) throws IOException {
-    String file = "elasticsearch-" + settings.version() + ".zip";
+    String file = settings.distribution() + ".zip";
     List<Path> candidates =
         List.of(
             settings.distributions().resolve(file),
             Path.of(
                 System.getProperty("user.home"),
-                ".m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch",
+                ".m2/repository",
+                settings.product().repositoryPath,
                 settings.version(),
                 file));
     for (Path candidate : candidates) {
@@ -376,11 +435,12 @@ public final class LocalElasticsearch implements AutoCloseable {
       }
     }
     throw new IOException(
-        "Cannot find the Elasticsearch distribution "
+        "Cannot find the distribution "
             + file
             + " in "
             + candidates
-            + ". Run 'mvn generate-test-resources' to download it.");
+            + ". Run 'mvn generate-test-resources' (with -Pmatrix for the versions other than the"
+            + " default) to download it.");
   }
 
   private static void makeReadableByAll(Path dir) throws IOException {
@@ -517,23 +577,36 @@ public final class LocalElasticsearch implements AutoCloseable {
               "discovery.type: single-node",
               "path.data: " + instance.resolve("data"),
               "path.logs: " + instance.resolve("logs"),
-              "xpack.security.enabled: true",
-              httpTls(config, certificates),
-              "xpack.security.transport.ssl.enabled: false",
+              settings.secured() ? security(config, certificates) : "",
               "action.destructive_requires_name: false",
               "cluster.routing.allocation.disk.threshold_enabled: false",
               "");
-      Files.writeString(config.resolve("elasticsearch.yml"), yml);
+      Files.writeString(config.resolve(settings.product().distributionName() + ".yml"), yml);
       Files.writeString(
           config.resolve("jvm.options.d").resolve("heap.options"),
           "-Xms" + settings.heap() + "\n-Xmx" + settings.heap() + "\n");
       if (asNobody) {
         chownToNobody(instance);
       }
+      if (!settings.secured()) {
+        return;
+      }
       tool(List.of("elasticsearch-keystore", "create"), null);
       tool(
           List.of("elasticsearch-keystore", "add", "-x", "-f", "bootstrap.password"),
           ELASTIC_PASSWORD);
+    }
+
+    /**
+     * Security on with the bootstrap password, transport TLS off (one node), and HTTPS when
+     * certificates are given.
+     */
+    private static String security(Path config, LocalCertificates certificates) throws IOException {
+      return String.join(
+          "\n",
+          "xpack.security.enabled: true",
+          httpTls(config, certificates),
+          "xpack.security.transport.ssl.enabled: false");
     }
 
     /** The settings that turn HTTPS on with the given certificates, copied into the config. */
@@ -551,7 +624,8 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
 
     void start() throws IOException {
-      ProcessBuilder builder = command(List.of(home.resolve("bin/elasticsearch").toString()));
+      String script = "bin/" + settings.product().distributionName();
+      ProcessBuilder builder = command(List.of(home.resolve(script).toString()));
       builder.redirectErrorStream(true);
       builder.redirectOutput(instance.resolve("logs/console.log").toFile());
       process = builder.start();
@@ -600,6 +674,9 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     @Override
     public boolean addFileUser(String user, String userPassword, List<String> roles) {
+      if (!settings.secured()) {
+        return false;
+      }
       List<String> args = new ArrayList<>(List.of("elasticsearch-users", "useradd", user));
       args.addAll(List.of("-p", userPassword));
       if (!roles.isEmpty()) {
@@ -611,6 +688,9 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     @Override
     public Optional<String> addServiceToken(String account, String tokenName) {
+      if (!settings.secured()) {
+        return Optional.empty();
+      }
       String output =
           tool(List.of("elasticsearch-service-tokens", "create", account, tokenName), null);
       return Optional.of(serviceToken(output));
@@ -618,6 +698,9 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     @Override
     public boolean addRoles(String yaml) {
+      if (!settings.secured()) {
+        return false;
+      }
       try {
         Path roles = instance.resolve("config/roles.yml");
         Files.writeString(roles, "\n" + yaml + "\n", java.nio.file.StandardOpenOption.APPEND);
@@ -675,11 +758,13 @@ public final class LocalElasticsearch implements AutoCloseable {
       full.addAll(command);
       ProcessBuilder builder = new ProcessBuilder(full);
       Map<String, String> env = builder.environment();
-      env.put("ES_JAVA_HOME", JavaHomes.forElasticsearch(settings.version()));
-      env.put("ES_PATH_CONF", instance.resolve("config").toString());
-      env.put("ES_TMPDIR", instance.resolve("tmp").toString());
+      String prefix = settings.product() == Product.OPENSEARCH ? "OPENSEARCH_" : "ES_";
+      env.put(prefix + "JAVA_HOME", settings.javaHome());
+      env.put(prefix + "PATH_CONF", instance.resolve("config").toString());
+      env.put(prefix + "TMPDIR", instance.resolve("tmp").toString());
       env.put("HOME", instance.toString());
-      env.remove("ES_JAVA_OPTS");
+      env.remove("JAVA_HOME");
+      env.remove(prefix + "JAVA_OPTS");
       env.remove("JAVA_TOOL_OPTIONS");
       builder.directory(instance.toFile());
       return builder;

@@ -12,6 +12,7 @@ import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.http.ConnectionClosedException;
@@ -48,6 +49,12 @@ public final class ClusterClient implements Closeable {
   private final ConnectionSettings settings;
   private final RestClient rest;
   private final RequestOptions pageOptions;
+
+  /** What answers at the URL, once known; see {@link #server()}. */
+  private volatile ServerInfo server;
+
+  /** Whether {@code GET /} was asked already: it is asked at most once per client. */
+  private boolean rootAsked;
 
   private ClusterClient(ConnectionSettings settings, RestClient rest) {
     this.settings = settings;
@@ -98,6 +105,118 @@ public final class ClusterClient implements Closeable {
   }
 
   /**
+   * What answers at the URL, with its version when the account may read {@code GET /}. Asks {@code
+   * GET /} at most once per client. When the account may not (HTTP 403 or 405), it falls back to
+   * what other answers showed: the product header Elasticsearch sends, else a server that answers
+   * the Elasticsearch API as {@link ServerInfo.Product#COMPATIBLE}.
+   *
+   * @throws ClusterException when the server there is neither Elasticsearch nor OpenSearch
+   */
+  public synchronized ServerInfo server() {
+    if (!rootAsked) {
+      rootAsked = true;
+      askRoot().ifPresent(known -> server = known);
+    }
+    if (server == null) {
+      server = ServerInfo.compatible();
+    }
+    return server;
+  }
+
+  /**
+   * What the answers so far showed the server to be, without asking anything: for messages and
+   * logs. "unknown" before the first answer.
+   */
+  public String knownServer() {
+    ServerInfo known = server;
+    return known == null ? "unknown" : known.toString();
+  }
+
+  /**
+   * Whether the cluster opens point-in-time views of an index: asks it, by opening one for a few
+   * seconds and closing it again, on the endpoint of the server's product ({@code _pit} on
+   * Elasticsearch 7.10 and later, {@code _search/point_in_time} on OpenSearch 2.4 and later).
+   */
+  public boolean supportsPointInTime(String index) {
+    ServerInfo info = server();
+    if (info.product() != ServerInfo.Product.OPENSEARCH && openAndClosePit(index, false)) {
+      return true;
+    }
+    return info.product() != ServerInfo.Product.ELASTICSEARCH && openAndClosePit(index, true);
+  }
+
+  private boolean openAndClosePit(String index, boolean openSearch) {
+    String path = openSearch ? "/_search/point_in_time" : "/_pit";
+    Request open = new Request("POST", "/" + PathSegments.encode(index) + path);
+    open.addParameter("keep_alive", "10s");
+    JsonNode opened;
+    try {
+      opened = json(open, Action.read("open a point in time on '" + index + "'", index));
+    } catch (ClusterException e) {
+      if (e.kind() == ClusterException.Kind.REQUEST) {
+        return false;
+      }
+      throw e;
+    }
+    String id = opened.path(openSearch ? "pit_id" : "id").asText("");
+    if (id.isEmpty()) {
+      return false;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    if (openSearch) {
+      body.putArray("pit_id").add(id);
+    } else {
+      body.put("id", id);
+    }
+    Request close = new Request("DELETE", path);
+    close.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
+    json(close, Action.read("close a point in time on '" + index + "'", index));
+    return true;
+  }
+
+  /**
+   * Asks {@code GET /} what the server is.
+   *
+   * @return empty when the account may not ask (HTTP 403 or 405 with an Elasticsearch error)
+   * @throws ClusterException when the answer is from neither Elasticsearch nor OpenSearch
+   */
+  private Optional<ServerInfo> askRoot() {
+    Action action = new Action("read the server version", "", "monitor");
+    Response response;
+    try {
+      response = rest.performRequest(new Request("GET", "/"));
+    } catch (ResponseException e) {
+      int status = e.getResponse().getStatusLine().getStatusCode();
+      if (status == 403 || status == 405) {
+        if (ErrorBody.parse(readQuietly(e.getResponse())).fromElasticsearch()) {
+          return Optional.empty();
+        }
+      }
+      throw translate(e, action);
+    } catch (IOException e) {
+      throw translate(e);
+    }
+    int status = response.getStatusLine().getStatusCode();
+    Optional<ServerInfo> info;
+    try (InputStream content = response.getEntity().getContent()) {
+      info = ServerInfo.fromRoot(JSON.readTree(content));
+    } catch (IOException | RuntimeException e) {
+      info = Optional.empty();
+    }
+    if (info.isEmpty()) {
+      throw ClusterException.notElasticsearch(
+          settings.displayUrl(),
+          "it answered HTTP "
+              + status
+              + " without the "
+              + PRODUCT_HEADER
+              + " header Elasticsearch sends, and its GET / named no Elasticsearch or"
+              + " OpenSearch version");
+    }
+    return info;
+  }
+
+  /**
    * Resolves a name or wildcard pattern to the open indices, aliases and data streams it matches.
    * Uses {@code _resolve/index}, which a role with only index privileges may call.
    */
@@ -122,17 +241,33 @@ public final class ClusterClient implements Closeable {
     return byIndex;
   }
 
-  /** The total number of primary shards across the concrete indices behind a name. */
-  public int primaryShards(String name) {
+  /**
+   * The primary shards across the concrete indices behind a name, and the most slices a scroll over
+   * all of them may have ({@code index.max_slices_per_scroll}, 1024 unless an index lowers it).
+   */
+  public ShardLayout shardLayout(String name) {
     Request request =
-        new Request("GET", "/" + PathSegments.encode(name) + "/_settings/index.number_of_shards");
+        new Request(
+            "GET",
+            "/"
+                + PathSegments.encode(name)
+                + "/_settings/index.number_of_shards,index.max_slices_per_scroll");
     request.addParameter("flat_settings", "true");
+    request.addParameter("include_defaults", "true");
     JsonNode body = json(request, Action.metadata("read the settings of '" + name + "'", name));
     int shards = 0;
+    int maxSlices = Integer.MAX_VALUE;
     for (JsonNode index : body) {
-      shards += index.path("settings").path("index.number_of_shards").asInt(1);
+      shards += setting(index, "index.number_of_shards", 1);
+      maxSlices = Math.min(maxSlices, setting(index, "index.max_slices_per_scroll", 1024));
     }
-    return Math.max(1, shards);
+    return new ShardLayout(Math.max(1, shards), maxSlices == Integer.MAX_VALUE ? 1024 : maxSlices);
+  }
+
+  /** A setting of one index, as set on it or else as the cluster's default. */
+  private static int setting(JsonNode index, String key, int fallback) {
+    JsonNode set = index.path("settings").path(key);
+    return (set.isMissingNode() ? index.path("defaults").path(key) : set).asInt(fallback);
   }
 
   /** The number of documents behind a name, as a search would see them now. */
@@ -258,24 +393,28 @@ public final class ClusterClient implements Closeable {
     } catch (IOException e) {
       throw translate(e);
     }
-    requireElasticsearch(response);
+    requireSearchServer(response);
     return response;
   }
 
   /**
-   * Elasticsearch marks every successful answer with {@code X-elastic-product}; an answer without
-   * it comes from something else listening on the port (another service, a web server).
+   * Elasticsearch 7.14 and later mark every successful answer with {@code X-elastic-product}; that
+   * header is enough and costs no request. An answer without it comes from OpenSearch, an older
+   * Elasticsearch or something else listening on the port (another service, a web server): {@link
+   * #server()} then asks {@code GET /} once, and throws when it is none of them.
    */
-  private void requireElasticsearch(Response response) {
-    if (!ELASTICSEARCH.equals(response.getHeader(PRODUCT_HEADER))) {
+  private void requireSearchServer(Response response) {
+    if (ELASTICSEARCH.equals(response.getHeader(PRODUCT_HEADER))) {
+      if (server == null) {
+        server = ServerInfo.elasticsearchByHeader();
+      }
+      return;
+    }
+    try {
+      server();
+    } catch (ClusterException e) {
       EntityUtils.consumeQuietly(response.getEntity());
-      throw ClusterException.notElasticsearch(
-          settings.displayUrl(),
-          "it answered HTTP "
-              + response.getStatusLine().getStatusCode()
-              + " without the "
-              + PRODUCT_HEADER
-              + " header Elasticsearch sends");
+      throw e;
     }
   }
 

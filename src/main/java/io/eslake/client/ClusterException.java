@@ -174,7 +174,7 @@ public final class ClusterException extends RuntimeException {
         Kind.CONFIGURATION,
         "Cannot use "
             + url
-            + ": the server there is not Elasticsearch ("
+            + ": the server there is not Elasticsearch or OpenSearch ("
             + what
             + "). Check the host, the port (Elasticsearch listens on 9200 unless told otherwise)"
             + " and the path prefix.",

@@ -3,6 +3,7 @@ package io.eslake.spark;
 import io.eslake.client.ClusterClient;
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.ScrollQuery;
+import io.eslake.client.ShardLayout;
 import io.eslake.types.FieldMetadata;
 import io.eslake.types.RowDecoder;
 import io.eslake.types.SchemaConverter;
@@ -27,9 +28,6 @@ import org.slf4j.LoggerFactory;
 final class ElasticsearchScan implements Scan, Batch {
 
   private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchScan.class);
-
-  /** The most slices a scroll may have unless the index raises index.max_slices_per_scroll. */
-  private static final int MAX_SLICES = 1024;
 
   private final String index;
   private final StructType readSchema;
@@ -77,13 +75,16 @@ final class ElasticsearchScan implements Scan, Batch {
   @Override
   public InputPartition[] planInputPartitions() {
     ConnectionSettings connection = options.connection();
-    int shards;
+    ShardLayout layout;
     long documents;
+    String server;
     try (ClusterClient client = ClusterClient.connect(connection)) {
-      shards = client.primaryShards(index);
+      layout = client.shardLayout(index);
       documents = client.count(index);
+      server = client.knownServer();
     }
-    int slices = options.slices() > 0 ? options.slices() : autoSlices(shards, documents);
+    int shards = layout.primaryShards();
+    int slices = slices(layout, documents);
     List<InputPartition> partitions = new ArrayList<>(slices);
     for (int slice = 0; slice < slices; slice++) {
       ScrollQuery query =
@@ -92,9 +93,10 @@ final class ElasticsearchScan implements Scan, Batch {
       partitions.add(new SlicePartition(query, connection));
     }
     LOG.info(
-        "Planned read of index '{}': {} documents in {} primary shards, {} slices of up to {}"
+        "Planned read of index '{}' on {}: {} documents in {} primary shards, {} slices of up to {}"
             + " documents per page, source {}",
         index,
+        server,
         documents,
         shards,
         slices,
@@ -109,14 +111,35 @@ final class ElasticsearchScan implements Scan, Batch {
   }
 
   /**
+   * The slices option, or the automatic count; never more than the cluster allows one scroll, which
+   * would refuse the read.
+   */
+  private int slices(ShardLayout layout, long documents) {
+    int limit = layout.maxSlicesPerScroll();
+    if (options.slices() > limit) {
+      LOG.warn(
+          "Reading index '{}' in {} slices instead of the {} asked: its index.max_slices_per_scroll"
+              + " is {}",
+          index,
+          limit,
+          options.slices(),
+          limit);
+      return limit;
+    }
+    return options.slices() > 0
+        ? options.slices()
+        : autoSlices(layout.primaryShards(), documents, limit);
+  }
+
+  /**
    * One slice per primary shard, since a slice count equal to the shard count splits by shard at no
    * cost to the cluster; more when shards are so large that a slice would take too long alone.
    */
-  static int autoSlices(int shards, long documents) {
+  static int autoSlices(int shards, long documents, int maxSlices) {
     long bySize =
         (documents + ConnectorOptions.DOCUMENTS_PER_SLICE - 1)
             / ConnectorOptions.DOCUMENTS_PER_SLICE;
-    return (int) Math.min(MAX_SLICES, Math.max(Math.max(1, shards), bySize));
+    return (int) Math.min(maxSlices, Math.max(Math.max(1, shards), bySize));
   }
 
   /**
