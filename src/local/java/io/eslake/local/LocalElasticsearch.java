@@ -253,7 +253,31 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   // ---- the distribution ---------------------------------------------------------------------
 
+  /**
+   * Starts a node on free ports. A port found free can be taken by another process before the node
+   * binds it; the start is then tried again on other ports, up to three times.
+   */
   private static LocalElasticsearch startDistribution(
+      Settings settings, LocalCertificates certificates) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startDistributionOnce(settings, certificates);
+      } catch (PortTakenException e) {
+        if (attempt == 3) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** A node that exited because a port it was given was taken meanwhile. */
+  private static final class PortTakenException extends RuntimeException {
+    PortTakenException(String message) {
+      super(message);
+    }
+  }
+
+  private static LocalElasticsearch startDistributionOnce(
       Settings settings, LocalCertificates certificates) {
     try {
       boolean root = isRoot();
@@ -294,8 +318,13 @@ public final class LocalElasticsearch implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!launch.isAlive()) {
-        throw new IllegalStateException(
-            "The local Elasticsearch exited while starting. Its last output:\n" + launch.tail());
+        String tail = launch.tail();
+        String message = "The local server exited while starting. Its last output:\n" + tail;
+        launch.stop();
+        if (tail.contains("Address already in use")) {
+          throw new PortTakenException(message);
+        }
+        throw new IllegalStateException(message);
       }
       if (status("/_cluster/health?wait_for_status=yellow&timeout=1s", username, password) == 200) {
         return;
@@ -566,6 +595,7 @@ public final class LocalElasticsearch implements AutoCloseable {
       Files.createDirectories(instance.resolve("data"));
       Files.createDirectories(instance.resolve("logs"));
       Files.createDirectories(instance.resolve("tmp"));
+      pointJvmFilesAtInstance(config.resolve("jvm.options"));
       String yml =
           String.join(
               "\n",
@@ -595,6 +625,22 @@ public final class LocalElasticsearch implements AutoCloseable {
       tool(
           List.of("elasticsearch-keystore", "add", "-x", "-f", "bootstrap.password"),
           ELASTIC_PASSWORD);
+    }
+
+    /**
+     * Older distributions name the GC log, error file and heap dumps relative to the folder the
+     * node starts in, which is the distribution's (read-only to the user nobody): names them in
+     * this node's folder instead.
+     */
+    private void pointJvmFilesAtInstance(Path jvmOptions) throws IOException {
+      String logs = instance.resolve("logs") + "/";
+      String options =
+          Files.readString(jvmOptions)
+              .replace("file=logs/", "file=" + logs)
+              .replace("-Xloggc:logs/", "-Xloggc:" + logs)
+              .replace("ErrorFile=logs/", "ErrorFile=" + logs)
+              .replace("HeapDumpPath=data", "HeapDumpPath=" + instance.resolve("data"));
+      Files.writeString(jvmOptions, options);
     }
 
     /**

@@ -115,12 +115,33 @@ public final class ClusterClient implements Closeable {
   public synchronized ServerInfo server() {
     if (!rootAsked) {
       rootAsked = true;
-      askRoot().ifPresent(known -> server = known);
-    }
-    if (server == null) {
-      server = ServerInfo.compatible();
+      Optional<ServerInfo> root = askRoot();
+      if (root.isPresent()) {
+        server = root.get();
+      } else {
+        String version = askNodeVersion();
+        server = ServerInfo.of(server == null ? null : server.product(), version);
+      }
     }
     return server;
+  }
+
+  /**
+   * The version the node that answers reports in its node info, for servers that refuse {@code GET
+   * /}; empty when the account may not read node info either.
+   */
+  private String askNodeVersion() {
+    Request request = new Request("GET", "/_nodes/_local");
+    request.addParameter("filter_path", "nodes.*.version");
+    try {
+      JsonNode nodes = json(request, new Action("read the node version", "", "monitor"));
+      for (JsonNode node : nodes.path("nodes")) {
+        return node.path("version").asText("");
+      }
+      return "";
+    } catch (ClusterException e) {
+      return "";
+    }
   }
 
   /**
@@ -188,6 +209,9 @@ public final class ClusterClient implements Closeable {
     } catch (ResponseException e) {
       int status = e.getResponse().getStatusLine().getStatusCode();
       if (status == 403 || status == 405) {
+        if (ELASTICSEARCH.equals(e.getResponse().getHeader(PRODUCT_HEADER))) {
+          server = ServerInfo.elasticsearchByHeader();
+        }
         if (ErrorBody.parse(readQuietly(e.getResponse())).fromElasticsearch()) {
           return Optional.empty();
         }

@@ -36,9 +36,12 @@ public record ServerInfo(Product product, String version) {
     return new ServerInfo(Product.ELASTICSEARCH, "");
   }
 
-  /** A server whose product the account may not see: its answers are all there is to go on. */
-  static ServerInfo compatible() {
-    return new ServerInfo(Product.COMPATIBLE, "");
+  /**
+   * A server known from other answers than {@code GET /}: a product seen in them, or else {@link
+   * Product#COMPATIBLE}, and a version when one was found.
+   */
+  static ServerInfo of(Product product, String version) {
+    return new ServerInfo(product == null ? Product.COMPATIBLE : product, version);
   }
 
   /**
