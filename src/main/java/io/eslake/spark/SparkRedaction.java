@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.spark.sql.internal.SQLConf;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
-import scala.collection.Seq;
 
 /** Spark's own rule for which configuration values its UI, logs and event logs must hide. */
 final class SparkRedaction {
@@ -18,9 +17,9 @@ final class SparkRedaction {
    * spark.sql.redaction.options.regex in the active session's configuration.
    */
   static boolean hides(String confKey) {
-    Seq<Tuple2<String, String>> entry =
-        JavaConverters.asScalaBuffer(List.of(new Tuple2<>(confKey, PROBE))).toSeq();
-    Seq<Tuple2<String, String>> redacted = SQLConf.get().redactOptions(entry);
+    // The Seq type differs between Scala 2.12 and 2.13: inferred, the call compiles on both.
+    var entry = JavaConverters.asScalaBuffer(List.of(new Tuple2<>(confKey, PROBE))).toSeq();
+    var redacted = SQLConf.get().redactOptions(entry);
     return !PROBE.equals(redacted.head()._2());
   }
 }

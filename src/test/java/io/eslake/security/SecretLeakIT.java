@@ -29,6 +29,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.ExplainMode;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.util.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -229,7 +230,7 @@ class SecretLeakIT extends IntegrationTest {
     }
     var sqlTab = JavaConverters.asScalaBuffer(entries).toSeq();
     for (Tuple2<String, String> entry :
-        JavaConverters.seqAsJavaList(spark().sessionState().conf().redactOptions(sqlTab))) {
+        JavaConverters.seqAsJavaList(SQLConf.get().redactOptions(sqlTab))) {
       shown.add(entry._1() + "=" + entry._2());
     }
     assertTrue(shown.stream().anyMatch(line -> line.endsWith(".password=*********(redacted)")));

@@ -33,7 +33,7 @@ final class StandaloneCluster implements AutoCloseable {
   private final int masterPort;
 
   private StandaloneCluster(Path folder) throws IOException {
-    this.folder = folder;
+    this.folder = Files.createDirectories(folder);
     Path classes = codeSource(SyncJob.class);
     this.dependencies = dependencies(classes);
     this.productJar = jar(classes, folder.resolve("eslake-job.jar"));

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sync job on a real Spark cluster: a standalone master and two workers on 127.0.0.1, a driver
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * boundaries, so any state they kept on the driver would fail the run or lose rows.
  */
 class StandaloneClusterIT extends IntegrationTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterIT.class);
 
   private static final int DOCUMENTS = 6000;
 
@@ -40,8 +44,14 @@ class StandaloneClusterIT extends IntegrationTest {
     int code;
     String driver;
     List<String> executorLogs;
+    long start = System.nanoTime();
     try (StandaloneCluster cluster = StandaloneCluster.start(folder.resolve("cluster"))) {
-      code = cluster.runDriver(SyncJob.class.getName(), args, Duration.ofSeconds(150));
+      long up = System.nanoTime();
+      code = cluster.runDriver(SyncJob.class.getName(), args, Duration.ofSeconds(300));
+      LOG.info(
+          "Standalone cluster up in {} ms, sync driver done in {} ms",
+          (up - start) / 1_000_000,
+          (System.nanoTime() - up) / 1_000_000);
       driver = cluster.driverOutput();
       executorLogs = new ArrayList<>(executorLogs(cluster.workerFolder(1)));
       executorLogs.addAll(executorLogs(cluster.workerFolder(2)));
