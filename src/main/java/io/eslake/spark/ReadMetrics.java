@@ -38,48 +38,51 @@ public final class ReadMetrics {
     };
   }
 
-  /** Documents decoded into rows. */
-  public static final class Documents extends CustomSumMetric {
-    static final String NAME = "esDocuments";
+  /** A sum over a scan's tasks, named for the UI. */
+  abstract static class Sum extends CustomSumMetric {
+    private final String name;
+    private final String description;
+
+    Sum(String name, String description) {
+      this.name = name;
+      this.description = description;
+    }
 
     @Override
     public String name() {
-      return NAME;
+      return name;
     }
 
     @Override
     public String description() {
-      return DOCUMENTS;
+      return description;
+    }
+  }
+
+  /** Documents decoded into rows. */
+  public static final class Documents extends Sum {
+    static final String NAME = "esDocuments";
+
+    public Documents() {
+      super(NAME, DOCUMENTS);
     }
   }
 
   /** Scroll pages fetched, the empty last page included. */
-  public static final class Pages extends CustomSumMetric {
+  public static final class Pages extends Sum {
     static final String NAME = "esPages";
 
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public String description() {
-      return PAGES;
+    public Pages() {
+      super(NAME, PAGES);
     }
   }
 
   /** Bytes of search responses parsed. */
-  public static final class Bytes extends CustomSumMetric {
+  public static final class Bytes extends Sum {
     static final String NAME = "esBytes";
 
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public String description() {
-      return BYTES;
+    public Bytes() {
+      super(NAME, BYTES);
     }
   }
 
