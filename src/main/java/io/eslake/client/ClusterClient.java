@@ -241,12 +241,13 @@ public final class ClusterClient implements Closeable {
   }
 
   /**
-   * Resolves a name or wildcard pattern to the open indices, aliases and data streams it matches.
-   * Uses {@code _resolve/index}, which a role with only index privileges may call.
+   * Resolves a name or wildcard pattern to the indices (open and closed), aliases and data streams
+   * it matches, in one request. Uses {@code _resolve/index}, which a role with only index
+   * privileges may call; it answers with the names the role has privileges on.
    */
   public ResolvedNames resolve(String pattern, boolean includeHidden) {
     Request request = new Request("GET", "/_resolve/index/" + PathSegments.encode(pattern));
-    request.addParameter("expand_wildcards", includeHidden ? "open,hidden" : "open");
+    request.addParameter("expand_wildcards", includeHidden ? "open,closed,hidden" : "open,closed");
     request.addParameter("ignore_unavailable", "true");
     Action action = Action.metadata("list indices matching '" + pattern + "'", pattern);
     return ResolvedNames.parse(json(request, action));

@@ -109,6 +109,32 @@ public final class ConnectorOptions implements Serializable {
           "rescue",
           "What a value that cannot fit its column does: rescue (the column is null and the"
               + " value is kept in _rescued) or fail (the read stops with an error).");
+  public static final Key INCLUDE =
+      listing(
+          "include",
+          "*",
+          "Tables the catalog lists: index, data stream or alias names or patterns,"
+              + " comma-separated; * matches any characters. A name without * must exist.");
+  public static final Key EXCLUDE =
+      listing(
+          "exclude", null, "Tables the catalog leaves out: names or patterns, comma-separated.");
+  public static final Key INCLUDE_HIDDEN =
+      listing(
+          "include_hidden",
+          "false",
+          "true: list hidden indices, data streams and aliases too (never names starting with"
+              + " '.').");
+  public static final Key INCLUDE_ALIASES =
+      listing(
+          "include_aliases",
+          "false",
+          "true: list aliases as tables, read through the alias (its filter and routing apply).");
+  public static final Key CACHE_TTL =
+      listing(
+          "cache_ttl",
+          "5s",
+          "How long the catalog keeps what it listed: a duration such as 5s, 500ms or 2m; 0"
+              + " lists anew for every statement.");
 
   private static final List<Key> ALL =
       List.of(
@@ -133,7 +159,15 @@ public final class ConnectorOptions implements Serializable {
           SCROLL_KEEP_ALIVE,
           ARRAY_FIELDS,
           ARRAY_SAMPLE_SIZE,
-          ON_MISMATCH);
+          ON_MISMATCH,
+          INCLUDE,
+          EXCLUDE,
+          INCLUDE_HIDDEN,
+          INCLUDE_ALIASES,
+          CACHE_TTL);
+
+  private static final List<Key> LISTING =
+      List.of(INCLUDE, EXCLUDE, INCLUDE_HIDDEN, INCLUDE_ALIASES, CACHE_TTL);
 
   /** The most documents a sample may read: Elasticsearch's default index.max_result_window. */
   static final int MAX_SAMPLE_SIZE = 10_000;
@@ -165,6 +199,9 @@ public final class ConnectorOptions implements Serializable {
     result.slices();
     result.arraySampleSize();
     result.failOnMismatch();
+    result.includeHidden();
+    result.includeAliases();
+    result.cacheTtlMillis();
     return result;
   }
 
@@ -281,6 +318,56 @@ public final class ConnectorOptions implements Serializable {
           throw new IllegalArgumentException(
               "Cannot use " + ON_MISMATCH.name() + "=" + value + ": give rescue or fail.");
     };
+  }
+
+  /** The names and patterns of the tables to list. */
+  public List<String> include() {
+    return names(get(INCLUDE));
+  }
+
+  /** The names and patterns of the tables to leave out. */
+  public List<String> exclude() {
+    return names(get(EXCLUDE));
+  }
+
+  public boolean includeHidden() {
+    return bool(INCLUDE_HIDDEN);
+  }
+
+  public boolean includeAliases() {
+    return bool(INCLUDE_ALIASES);
+  }
+
+  /** How long a listing stays fresh, in milliseconds; 0 when it is never reused. */
+  public long cacheTtlMillis() {
+    String value = get(CACHE_TTL).trim().toLowerCase(Locale.ROOT);
+    java.util.regex.Matcher parts =
+        java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(value);
+    if (!parts.matches()) {
+      throw new IllegalArgumentException(
+          "Cannot use "
+              + CACHE_TTL.name()
+              + "="
+              + value
+              + ": give a duration such as 5s, 500ms or 2m, or 0 to list anew every time.");
+    }
+    long amount = Long.parseLong(parts.group(1));
+    String unit = parts.group(2) == null ? "s" : parts.group(2);
+    return switch (unit) {
+      case "ms" -> amount;
+      case "m" -> amount * 60_000;
+      default -> amount * 1000;
+    };
+  }
+
+  private static List<String> names(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(name -> !name.isEmpty())
+        .toList();
   }
 
   /**
@@ -548,10 +635,14 @@ public final class ConnectorOptions implements Serializable {
   private static void requirePerRead(String keyName) {
     Key key = ALL.stream().filter(k -> k.name().equals(keyName)).findFirst().orElseThrow();
     if (key.catalogOnly()) {
-      String reason =
-          key == ARRAY_FIELDS || key == ARRAY_SAMPLE_SIZE
-              ? "it shapes the table's schema, which is fixed when the table is loaded"
-              : "where and how to connect is set on the catalog";
+      String reason;
+      if (key == ARRAY_FIELDS || key == ARRAY_SAMPLE_SIZE) {
+        reason = "it shapes the table's schema, which is fixed when the table is loaded";
+      } else if (LISTING.contains(key)) {
+        reason = "it shapes what the catalog lists";
+      } else {
+        reason = "where and how to connect is set on the catalog";
+      }
       throw new IllegalArgumentException(
           "Cannot set '"
               + keyName
@@ -570,6 +661,11 @@ public final class ConnectorOptions implements Serializable {
 
   /** An option that shapes the table schema: catalog only, since a schema is fixed at load. */
   private static Key schema(String name, String defaultValue, String meaning) {
+    return new Key(name, defaultValue, meaning, false, true);
+  }
+
+  /** An option that shapes what the catalog lists: catalog only. */
+  private static Key listing(String name, String defaultValue, String meaning) {
     return new Key(name, defaultValue, meaning, false, true);
   }
 

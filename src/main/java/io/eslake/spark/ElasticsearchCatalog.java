@@ -12,6 +12,7 @@ import io.eslake.client.TlsTrust;
 import io.eslake.types.ArrayFields;
 import io.eslake.types.ArraySampler;
 import io.eslake.types.IndexMapping;
+import io.eslake.types.MappingMerge;
 import io.eslake.types.SchemaConverter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * its options as {@code spark.sql.catalog.<name>.<option>}; see {@link ConnectorOptions}.
  *
  * <p>Spark creates one instance per session on the driver. Tables live in the root namespace:
- * {@code <name>.<index>}. Names starting with "." are system indices and are never tables.
+ * {@code <name>.<index>}: indices, data streams, and with the option include_aliases aliases; see
+ * {@link TableListing}. Names starting with "." are system indices and are never tables. What the
+ * catalog lists is kept for the option cache_ttl.
  */
 public final class ElasticsearchCatalog implements TableCatalog {
 
@@ -46,9 +49,16 @@ public final class ElasticsearchCatalog implements TableCatalog {
 
   private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchCatalog.class);
 
+  /**
+   * A table the cached listing lacks is looked up in a new listing, unless the cached one is
+   * younger than this: a statement that names a missing table then costs one listing, not two.
+   */
+  private static final long FRESH_ENOUGH_MILLIS = 100;
+
   private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
   private String name;
   private ConnectorOptions options;
+  private volatile TableListing cached;
 
   @Override
   public void initialize(String name, CaseInsensitiveStringMap options) {
@@ -81,14 +91,9 @@ public final class ElasticsearchCatalog implements TableCatalog {
   @Override
   public Identifier[] listTables(String[] namespace) throws NoSuchNamespaceException {
     requireRootNamespace(namespace);
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
-      ResolvedNames names = client.resolve("*", false);
-      return names.indices().stream()
-          .filter(ElasticsearchCatalog::isListed)
-          .map(index -> Identifier.of(new String[0], index.name()))
-          .sorted(java.util.Comparator.comparing(Identifier::name))
-          .toArray(Identifier[]::new);
-    }
+    return listing(false).entries().keySet().stream()
+        .map(table -> Identifier.of(new String[0], table))
+        .toArray(Identifier[]::new);
   }
 
   @Override
@@ -96,27 +101,83 @@ public final class ElasticsearchCatalog implements TableCatalog {
     if (ident.namespace().length > 0 || ident.name().startsWith(".")) {
       throw new NoSuchTableException(ident);
     }
-    String index = ident.name();
+    TableListing.Entry entry = listed(ident.name());
+    if (entry == null) {
+      throw new NoSuchTableException(ident);
+    }
+    if (entry.closed()) {
+      throw new ClosedIndexException(entry.name());
+    }
+    String table = entry.name();
     try (ClusterClient client = ClusterClient.connect(options.connection())) {
-      Map<String, JsonNode> mappings = client.mappings(index);
+      Map<String, JsonNode> mappings = client.mappings(table);
       if (mappings.isEmpty()) {
         throw new NoSuchTableException(ident);
       }
-      // TODO(#4): merge the mappings of an alias or data stream with a widening rule.
-      JsonNode mappingJson = mappings.values().iterator().next();
+      JsonNode mappingJson =
+          mappings.size() == 1
+              ? mappings.values().iterator().next()
+              : MappingMerge.merge(mappings.values(), (path, types) -> noteWidened(entry, path));
       IndexMapping mapping = IndexMapping.parse(mappingJson);
       ArrayFields arrays =
-          ArrayFields.of(options.arrayFields()).and(sampled(client, index, mapping));
+          ArrayFields.of(options.arrayFields()).and(sampled(client, table, mapping));
       StructType schema =
-          SchemaConverter.toSchema(mapping, arrays, (path, type) -> noteOnce(index, path, type));
-      noteRuntimeFields(index, mappingJson);
-      return new ElasticsearchTable(index, schema, options);
+          SchemaConverter.toSchema(mapping, arrays, (path, type) -> noteOnce(table, path, type));
+      if (entry.readsSeveralIndices()) {
+        schema = SchemaConverter.withIndexColumn(schema);
+      }
+      noteRuntimeFields(table, mappingJson);
+      return new ElasticsearchTable(entry, schema, options);
     } catch (ClusterException e) {
       if (e.kind() == ClusterException.Kind.NOT_FOUND) {
+        forgetListing();
         throw new NoSuchTableException(ident);
       }
       throw e;
     }
+  }
+
+  /**
+   * The tables, from the cached listing while it is fresh (option cache_ttl), else from one new
+   * {@code _resolve/index} request.
+   */
+  private TableListing listing(boolean refresh) {
+    TableListing current = cached;
+    if (!refresh && current != null && current.isFresh(options.cacheTtlMillis())) {
+      return current;
+    }
+    ResolvedNames names;
+    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      names = client.resolve("*", options.includeHidden());
+    }
+    try {
+      current = TableListing.of(names, options);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage()
+              + " Check the option '"
+              + ConnectorOptions.INCLUDE.name()
+              + "' of catalog '"
+              + name
+              + "'.",
+          e);
+    }
+    LOG.debug("Catalog '{}' lists {} tables", name, current.entries().size());
+    cached = current;
+    return current;
+  }
+
+  /** A table by name: from the cached listing, or a new one when the cache does not hold it. */
+  private TableListing.Entry listed(String table) {
+    TableListing.Entry entry = listing(false).entries().get(table);
+    if (entry == null && cached != null && !cached.isFresh(FRESH_ENOUGH_MILLIS)) {
+      entry = listing(true).entries().get(table);
+    }
+    return entry;
+  }
+
+  private void forgetListing() {
+    cached = null;
   }
 
   @Override
@@ -138,11 +199,6 @@ public final class ElasticsearchCatalog implements TableCatalog {
   @Override
   public void renameTable(Identifier oldIdent, Identifier newIdent) {
     throw readOnly("rename table " + oldIdent);
-  }
-
-  /** Whether an index is a table: not a system index, not hidden, not behind a data stream. */
-  static boolean isListed(ResolvedNames.Index index) {
-    return !index.isSystem() && !index.isHidden() && !index.isBackingIndex();
   }
 
   /**
@@ -230,6 +286,18 @@ public final class ElasticsearchCatalog implements TableCatalog {
               + " _source, and have no column.",
           index,
           names);
+    }
+  }
+
+  /** Fields whose types differ between the indices of a data stream or alias become strings. */
+  private void noteWidened(TableListing.Entry entry, String path) {
+    if (warnedFields.add(entry.name() + "/widened/" + path)) {
+      LOG.info(
+          "Field '{}' has different types in the indices of {} '{}': it is read as a string column"
+              + " (JSON text when one of them is an object).",
+          path,
+          entry.kind().label(),
+          entry.name());
     }
   }
 

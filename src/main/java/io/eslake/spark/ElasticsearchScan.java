@@ -155,7 +155,7 @@ final class ElasticsearchScan implements Scan, Batch {
     }
     List<String> paths = new ArrayList<>();
     for (StructField field : readSchema.fields()) {
-      if (field.name().equals(SchemaConverter.ID_COLUMN)) {
+      if (field.name().equals(SchemaConverter.ID_COLUMN) || SchemaConverter.isHitMetadata(field)) {
         continue;
       }
       collectPaths("", field, tableSchema.apply(field.name()), paths);

@@ -9,15 +9,22 @@ import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** One index as a read-only table. Built by the catalog on the driver for each query. */
+/**
+ * One index, data stream or alias as a read-only table. Built by the catalog on the driver for each
+ * query. The key is {@code _id}, or {@code (_index, _id)} when the table reads several indices.
+ */
 final class ElasticsearchTable implements SupportsRead {
 
   private final String index;
+  private final TableListing.Kind kind;
+  private final String key;
   private final StructType schema;
   private final ConnectorOptions options;
 
-  ElasticsearchTable(String index, StructType schema, ConnectorOptions options) {
-    this.index = index;
+  ElasticsearchTable(TableListing.Entry entry, StructType schema, ConnectorOptions options) {
+    this.index = entry.name();
+    this.kind = entry.kind();
+    this.key = entry.readsSeveralIndices() ? "_index,_id" : "_id";
     this.schema = schema;
     this.options = options;
   }
@@ -51,8 +58,10 @@ final class ElasticsearchTable implements SupportsRead {
     return Map.of(
         "es.index",
         index,
+        "es.kind",
+        kind.label(),
         "es.key",
-        "_id",
+        key,
         ElasticsearchCatalog.DOCUMENTS_PROPERTY,
         Long.toString(documents));
   }

@@ -74,8 +74,8 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   }
 
   @Override
-  public void index(JsonParser parser) {
-    // The concrete index is not a column yet; data streams and aliases will need it (#4).
+  public void index(JsonParser parser) throws IOException {
+    decoder.readIndex(parser);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.eslake.sync;
 
 import io.eslake.client.ClusterException;
+import io.eslake.spark.ClosedIndexException;
 import io.eslake.types.DecodeException;
 
 /**
@@ -16,6 +17,7 @@ final class Failures {
     Throwable deepest = failure;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ClusterException
+          || t instanceof ClosedIndexException
           || t instanceof DecodeException
           || t instanceof UsageException
           || t instanceof IllegalArgumentException) {

@@ -8,9 +8,10 @@ import java.util.List;
  * @param index the Elasticsearch index
  * @param table where it was written: a metastore name or a path
  * @param succeeded whether the table now holds the index
- * @param rows rows written, or -1 when the sync failed
+ * @param rows rows written, or -1 when the sync failed or was skipped
  * @param seconds how long the index took
  * @param error what went wrong, in one line, or null
+ * @param skipped why the index was left alone (such as "closed"), or null when it was not
  * @param rescued the fields whose values were kept in the rescue column, with document counts
  */
 public record IndexResult(
@@ -20,10 +21,21 @@ public record IndexResult(
     long rows,
     double seconds,
     String error,
+    String skipped,
     List<RescueReport.RescuedField> rescued) {
 
   public IndexResult {
     rescued = List.copyOf(rescued);
+  }
+
+  /** The outcome as a word: synced, failed or skipped. */
+  public String status() {
+    return skipped != null ? "skipped" : succeeded ? "synced" : "failed";
+  }
+
+  /** Whether the sync of this index failed; a skipped index did not. */
+  public boolean failed() {
+    return !succeeded && skipped == null;
   }
 
   static IndexResult success(
@@ -32,11 +44,15 @@ public record IndexResult(
       long rows,
       double seconds,
       List<RescueReport.RescuedField> rescued) {
-    return new IndexResult(index, table, true, rows, seconds, null, rescued);
+    return new IndexResult(index, table, true, rows, seconds, null, null, rescued);
   }
 
   static IndexResult failure(String index, String table, double seconds, String error) {
-    return new IndexResult(index, table, false, -1, seconds, error, List.of());
+    return new IndexResult(index, table, false, -1, seconds, error, null, List.of());
+  }
+
+  static IndexResult skip(String index, String table, String reason) {
+    return new IndexResult(index, table, false, -1, 0, null, reason, List.of());
   }
 
   /** The console lines: the result, then one line per field with rescued values. */
@@ -53,6 +69,9 @@ public record IndexResult(
                   seconds));
       rescued.forEach(field -> lines.append(System.lineSeparator()).append(field.line()));
       return lines.toString();
+    }
+    if (skipped != null) {
+      return String.format(java.util.Locale.ROOT, "%s -> %s: skipped (%s)", index, table, skipped);
     }
     return String.format(
         java.util.Locale.ROOT, "%s -> %s: FAILED after %.1f s: %s", index, table, seconds, error);

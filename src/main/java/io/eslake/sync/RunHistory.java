@@ -58,7 +58,7 @@ final class RunHistory {
     report.put("run_id", runId);
     report.put("started_at", started.toString());
     report.put("finished_at", finished.toString());
-    boolean failed = records.stream().anyMatch(r -> !r.status().equals(RunRecord.OK));
+    boolean failed = records.stream().anyMatch(r -> r.status().equals(RunRecord.FAILED));
     report.put("status", failed ? RunRecord.FAILED : RunRecord.OK);
     ArrayNode indices = report.putArray("indices");
     for (RunRecord record : records) {

@@ -10,14 +10,14 @@ import java.time.Instant;
  * @param startedAt when the index's sync started
  * @param index the Elasticsearch index
  * @param table the Delta table written: a metastore name or a folder
- * @param status {@code ok} or {@code failed}
+ * @param status {@code ok}, {@code failed}, or {@code skipped} (a closed index)
  * @param rows rows the Delta commit wrote, or -1 when it failed
  * @param indexCount the index's document count when its sync started, or -1 when unknown
  * @param seconds how long the index took
  * @param bytes response bytes read from the cluster, as the read's metrics reported them
  * @param schemaChanges how the table's columns changed: {@code created}, {@code none}, or the
  *     columns added, removed and changed
- * @param error the failure in one line, or null
+ * @param error the failure in one line, the reason an index was skipped ({@code closed}), or null
  */
 record RunRecord(
     String runId,
@@ -34,4 +34,5 @@ record RunRecord(
 
   static final String OK = "ok";
   static final String FAILED = "failed";
+  static final String SKIPPED = "skipped";
 }

@@ -121,6 +121,22 @@ public final class SyncArguments {
           "Indices to sync: names or wildcards, comma-separated.");
   static final Flag EXCLUDE =
       new Flag("--exclude", "ESLAKE_EXCLUDE", "", "Indices to leave out: names or wildcards.");
+  static final Flag INCLUDE_HIDDEN =
+      new Flag(
+          "--include-hidden",
+          "ESLAKE_INCLUDE_HIDDEN",
+          "false",
+          "Sync hidden indices and data streams too (never names starting with '.').",
+          ConnectorOptions.INCLUDE_HIDDEN.name(),
+          true);
+  static final Flag INCLUDE_ALIASES =
+      new Flag(
+          "--include-aliases",
+          "ESLAKE_INCLUDE_ALIASES",
+          "false",
+          "Sync aliases too, each read through the alias (its filter and routing apply).",
+          ConnectorOptions.INCLUDE_ALIASES.name(),
+          true);
   static final Flag PREFIX =
       new Flag("--prefix", "ESLAKE_TABLE_PREFIX", "", "Prefix for every table name.");
   static final Flag WAREHOUSE =
@@ -205,6 +221,8 @@ public final class SyncArguments {
           INSECURE_SKIP_TLS_VERIFY,
           INDICES,
           EXCLUDE,
+          INCLUDE_HIDDEN,
+          INCLUDE_ALIASES,
           PREFIX,
           WAREHOUSE,
           DATABASE,
@@ -219,6 +237,9 @@ public final class SyncArguments {
 
   /** The value of --history-table that turns the run history off. */
   static final String NO_HISTORY = "none";
+
+  /** How long the job's catalog keeps its listing: longer than any run. */
+  static final String RUN_LISTING_TTL = "1440m";
 
   private SyncArguments() {}
 
@@ -321,13 +342,17 @@ public final class SyncArguments {
     putCredentials(catalog, given, env);
     putOption(catalog, given, env, CA_CERTIFICATE_FILE);
     putOption(catalog, given, env, CA_FINGERPRINT);
-    if (Boolean.parseBoolean(value(INSECURE_SKIP_TLS_VERIFY, given, env))) {
-      catalog.put(INSECURE_SKIP_TLS_VERIFY.option(), "true");
+    for (Flag flag : List.of(INSECURE_SKIP_TLS_VERIFY, INCLUDE_HIDDEN, INCLUDE_ALIASES)) {
+      if (Boolean.parseBoolean(value(flag, given, env))) {
+        catalog.put(flag.option(), "true");
+      }
     }
     for (Flag typeFlag : List.of(ARRAY_FIELDS, ARRAY_SAMPLE_SIZE, ON_MISMATCH)) {
       putOption(catalog, given, env, typeFlag);
       checkOption(catalog, typeFlag);
     }
+    // The job lists once, then loads each listed table: the listing need not be renewed mid-run.
+    catalog.put(ConnectorOptions.CACHE_TTL.name(), RUN_LISTING_TTL);
     String database = value(DATABASE, given, env);
     String prefix = value(PREFIX, given, env);
     return new SyncConfig(

@@ -1,5 +1,6 @@
 package io.eslake.sync;
 
+import io.eslake.spark.ClosedIndexException;
 import io.eslake.spark.ElasticsearchCatalog;
 import io.eslake.types.SchemaConverter;
 import java.io.PrintStream;
@@ -142,6 +143,10 @@ public final class SyncJob {
         long documents = documentCount(index);
         out.printf(Locale.ROOT, "%-30s %,15d  %s%n", index, documents, target.display());
       } catch (Exception e) {
+        if (Failures.rootOf(e) instanceof ClosedIndexException) {
+          out.printf(Locale.ROOT, "%-30s %15s  %s%n", index, "skipped (closed)", target.display());
+          continue;
+        }
         out.printf(Locale.ROOT, "%-30s %15s  %s%n", index, "CANNOT READ", target.display());
         err.println("eslake sync: " + Failures.oneLine(e));
         int failure = Failures.isConnectionFailure(e) ? EXIT_CONNECTION : EXIT_INDEX_FAILED;
@@ -183,9 +188,12 @@ public final class SyncJob {
           new SyncProgress(
               spark.sparkContext(), description, indexCount, terminal(), config.progressSeconds());
       Dataset<Row> rows = spark.table(sourceCatalog + "." + quote(index));
+      String key =
+          Arrays.asList(rows.schema().fieldNames()).contains(SchemaConverter.INDEX_COLUMN)
+              ? "_index,_id"
+              : "_id";
       long written =
-          target.replaceWith(
-              spark, rows, Map.of("eslake.source.index", index, "eslake.key", "_id"));
+          target.replaceWith(spark, rows, Map.of("eslake.source.index", index, "eslake.key", key));
       progress.settle(written);
       schemaChanges = SchemaChanges.between(before, target.table(spark).schema());
       List<RescueReport.RescuedField> rescued = RescueReport.of(target.table(spark), rows.schema());
@@ -200,8 +208,13 @@ public final class SyncJob {
                   field.reason()));
       result = IndexResult.success(index, target.display(), written, seconds(start), rescued);
     } catch (Exception e) {
-      LOG.error("Sync of index '{}' failed", index, e);
-      result = IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
+      if (Failures.rootOf(e) instanceof ClosedIndexException) {
+        LOG.info("Index '{}' is closed: skipped", index);
+        result = IndexResult.skip(index, target.display(), "closed");
+      } else {
+        LOG.error("Sync of index '{}' failed", index, e);
+        result = IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
+      }
     } finally {
       if (progress != null) {
         progress.close();
@@ -214,13 +227,13 @@ public final class SyncJob {
         startedAt,
         index,
         result.table(),
-        result.succeeded() ? RunRecord.OK : RunRecord.FAILED,
+        result.succeeded() ? RunRecord.OK : result.failed() ? RunRecord.FAILED : RunRecord.SKIPPED,
         result.rows(),
         indexCount,
         result.seconds(),
         progress == null ? 0 : progress.bytes(),
         schemaChanges,
-        result.error());
+        result.failed() ? result.error() : result.skipped());
   }
 
   /**
@@ -292,22 +305,33 @@ public final class SyncJob {
   }
 
   private int summarize(List<IndexResult> results, double seconds) {
-    long failed = results.stream().filter(r -> !r.succeeded()).count();
+    long failed = results.stream().filter(IndexResult::failed).count();
+    long synced = results.stream().filter(IndexResult::succeeded).count();
     long rows = results.stream().filter(IndexResult::succeeded).mapToLong(IndexResult::rows).sum();
     out.printf(
         Locale.ROOT,
-        "Synced %d of %d indices, %,d rows in %.1f s%s%n",
-        results.size() - failed,
+        "Synced %d of %d indices, %,d rows in %.1f s%s%s%n",
+        synced,
         results.size(),
         rows,
         seconds,
+        synced + failed == results.size() ? "" : "; skipped: " + skippedNames(results),
         failed == 0 ? "" : "; failed: " + failedNames(results));
     return failed == 0 ? EXIT_OK : EXIT_INDEX_FAILED;
   }
 
   private static String failedNames(List<IndexResult> results) {
     return String.join(
-        ", ", results.stream().filter(r -> !r.succeeded()).map(IndexResult::index).toList());
+        ", ", results.stream().filter(IndexResult::failed).map(IndexResult::index).toList());
+  }
+
+  private static String skippedNames(List<IndexResult> results) {
+    return String.join(
+        ", ",
+        results.stream()
+            .filter(r -> r.skipped() != null)
+            .map(r -> r.index() + " (" + r.skipped() + ")")
+            .toList());
   }
 
   private void registerCatalog() {

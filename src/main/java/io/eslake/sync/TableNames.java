@@ -1,17 +1,37 @@
 package io.eslake.sync;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Maps index names to Delta table names: the prefix, then the index name in lower case with every
- * character other than a-z, 0-9 and _ replaced by _. Deterministic, so a table keeps its name from
- * run to run.
+ * Maps index names to Delta table names, deterministically, so a table keeps its name from run to
+ * run:
+ *
+ * <ol>
+ *   <li>the prefix, then the index name, in lower case;
+ *   <li>every character other than a-z, 0-9 and _ becomes _;
+ *   <li>when a character outside ASCII was replaced, _ and the first 8 hex digits of the SHA-256 of
+ *       the prefixed name are appended, so that names in other scripts do not all collapse into
+ *       underscores;
+ *   <li>a result longer than {@value #MAX_LENGTH} characters (the metastore's limit) is cut to
+ *       {@value #MAX_LENGTH} with its last 9 characters _ and those 8 hex digits.
+ * </ol>
+ *
+ * Two indices that map to the same name are an error before anything is written.
  */
 public final class TableNames {
+
+  /** The longest table name: the Hive metastore's limit. */
+  static final int MAX_LENGTH = 128;
+
+  private static final int HASH_DIGITS = 8;
 
   private TableNames() {}
 
@@ -19,11 +39,20 @@ public final class TableNames {
   public static String of(String prefix, String index) {
     String raw = (prefix == null ? "" : prefix) + index;
     StringBuilder out = new StringBuilder(raw.length());
-    for (char c : raw.toLowerCase(Locale.ROOT).toCharArray()) {
+    boolean replacedNonAscii = false;
+    String lower = raw.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lower.length(); ) {
+      int c = lower.codePointAt(i);
       boolean plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-      out.append(plain ? c : '_');
+      out.append(plain ? (char) c : '_');
+      replacedNonAscii |= c > 0x7f;
+      i += Character.charCount(c);
     }
-    return out.toString();
+    String hash = "_" + hash(raw);
+    if (out.length() + (replacedNonAscii ? hash.length() : 0) > MAX_LENGTH) {
+      return out.substring(0, MAX_LENGTH - hash.length()) + hash;
+    }
+    return replacedNonAscii ? out + hash : out.toString();
   }
 
   /**
@@ -50,5 +79,15 @@ public final class TableNames {
               + ". Exclude one of each pair with --exclude.");
     }
     return tables;
+  }
+
+  private static String hash(String name) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, HASH_DIGITS);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every JVM has SHA-256", e);
+    }
   }
 }

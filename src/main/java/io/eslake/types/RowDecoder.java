@@ -28,6 +28,7 @@ public final class RowDecoder {
   private final Object[] values;
   private final GenericInternalRow row;
   private final int idOrdinal;
+  private final int indexOrdinal;
   private final int rescueOrdinal;
   private final StructReader source;
   private final Decoding decoding;
@@ -37,6 +38,9 @@ public final class RowDecoder {
     this.values = new Object[schema.size()];
     this.row = new GenericInternalRow(values);
     this.idOrdinal = indexOf(schema, field -> field.name().equals(SchemaConverter.ID_COLUMN));
+    this.indexOrdinal =
+        indexOf(
+            schema, field -> field.name().equals(SchemaConverter.INDEX_COLUMN) && isIdField(field));
     this.rescueOrdinal = indexOf(schema, FieldMetadata::isRescue);
     this.source = StructReader.forFields(schema, "", RowDecoder::isSourceField);
     this.decoding = decoding;
@@ -82,6 +86,13 @@ public final class RowDecoder {
     }
   }
 
+  /** Reads the hit's {@code _index}; the parser stands on its string value. */
+  public void readIndex(JsonParser parser) throws IOException {
+    if (indexOrdinal >= 0) {
+      values[indexOrdinal] = UTF8String.fromString(parser.getText());
+    }
+  }
+
   /**
    * Reads the hit's {@code _source} object into the row.
    *
@@ -109,8 +120,9 @@ public final class RowDecoder {
     return !isIdField(field) && !FieldMetadata.isRescue(field);
   }
 
+  /** Whether a column comes from the hit's metadata ({@code _id}, {@code _index}). */
   private static boolean isIdField(StructField field) {
-    return field.name().equals(SchemaConverter.ID_COLUMN);
+    return field.name().equals(SchemaConverter.ID_COLUMN) || SchemaConverter.isHitMetadata(field);
   }
 
   private static int indexOf(StructType schema, java.util.function.Predicate<StructField> test) {

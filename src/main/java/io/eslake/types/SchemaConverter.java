@@ -22,6 +22,12 @@ public final class SchemaConverter {
   /** The key column: the document id, unique within an index. */
   public static final String ID_COLUMN = "_id";
 
+  /**
+   * The concrete index a document came from: a column of tables that read several indices (data
+   * streams, aliases), where an id is unique only together with it.
+   */
+  public static final String INDEX_COLUMN = "_index";
+
   /** The rescue column: values that did not fit their column, and fields the mapping lacks. */
   public static final String RESCUE_COLUMN = "_rescued";
 
@@ -54,6 +60,21 @@ public final class SchemaConverter {
     columns.addAll(columns(mapping.properties().values(), all, untyped));
     columns.add(rescueColumn());
     return new StructType(ColumnNames.unique(columns));
+  }
+
+  /** A table schema with the column {@code _index} inserted after {@code _id}. */
+  public static StructType withIndexColumn(StructType schema) {
+    Metadata metadata = new MetadataBuilder().putString(FieldMetadata.TYPE, "_index").build();
+    List<StructField> columns = new ArrayList<>(List.of(schema.fields()));
+    columns.add(1, new StructField(INDEX_COLUMN, DataTypes.StringType, false, metadata));
+    return new StructType(columns.toArray(StructField[]::new));
+  }
+
+  /** Whether a column holds a hit's metadata ({@code _id}, {@code _index}), not a source field. */
+  public static boolean isHitMetadata(StructField field) {
+    String type = FieldMetadata.type(field);
+    return (field.name().equals(ID_COLUMN) && type.equals("_id"))
+        || (field.name().equals(INDEX_COLUMN) && type.equals("_index"));
   }
 
   static StructField idColumn() {
