@@ -238,9 +238,6 @@ public final class SyncArguments {
   /** The value of --history-table that turns the run history off. */
   static final String NO_HISTORY = "none";
 
-  /** How long the job's catalog keeps its listing: longer than any run. */
-  static final String RUN_LISTING_TTL = "1440m";
-
   private SyncArguments() {}
 
   /**
@@ -351,8 +348,6 @@ public final class SyncArguments {
       putOption(catalog, given, env, typeFlag);
       checkOption(catalog, typeFlag);
     }
-    // The job lists once, then loads each listed table: the listing need not be renewed mid-run.
-    catalog.put(ConnectorOptions.CACHE_TTL.name(), RUN_LISTING_TTL);
     String database = value(DATABASE, given, env);
     String prefix = value(PREFIX, given, env);
     return new SyncConfig(

@@ -1,6 +1,7 @@
 package io.eslake.sync;
 
 import io.eslake.spark.ClosedIndexException;
+import io.eslake.spark.ConnectorOptions;
 import io.eslake.spark.ElasticsearchCatalog;
 import io.eslake.types.SchemaConverter;
 import java.io.PrintStream;
@@ -39,6 +40,9 @@ public final class SyncJob {
 
   private static final java.util.concurrent.atomic.AtomicInteger RUNS =
       new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How long the job's catalog keeps its listing: longer than any run. */
+  private static final String RUN_LISTING_TTL = "1440m";
 
   static final int EXIT_OK = 0;
   static final int EXIT_INDEX_FAILED = 1;
@@ -337,6 +341,8 @@ public final class SyncJob {
   private void registerCatalog() {
     String prefix = "spark.sql.catalog." + sourceCatalog;
     spark.conf().set(prefix, ElasticsearchCatalog.class.getName());
+    // The job lists once, then loads each listed table: the listing need not be renewed mid-run.
+    spark.conf().set(prefix + "." + ConnectorOptions.CACHE_TTL.name(), RUN_LISTING_TTL);
     config.catalogOptions().forEach((key, value) -> spark.conf().set(prefix + "." + key, value));
   }
 
