@@ -338,7 +338,7 @@ public final class LocalElasticsearch implements AutoCloseable {
   }
 
   /** The HTTP status of a GET, or -1 when nothing answered. */
-  int status(String path, String user, String userPassword) {
+  public int status(String path, String user, String userPassword) {
     if (user == null) {
       return status(path, (String) null);
     }
@@ -557,7 +557,8 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
   }
 
-  static void waitUntil(java.util.function.BooleanSupplier done, Duration limit, String what) {
+  public static void waitUntil(
+      java.util.function.BooleanSupplier done, Duration limit, String what) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -18,12 +18,22 @@ import org.junit.jupiter.api.Test;
  * after a rollover, an alias over two indices whose mappings disagree, a closed index, a hidden
  * index, and the include and exclude options.
  */
-class DiscoveryIT extends IntegrationTest {
+public class DiscoveryIT extends IntegrationTest {
 
-  static final String STREAM = "disc-logs";
+  /**
+   * A name of its own per run: the test distribution cannot delete a data stream (DELETE
+   * _data_stream answers 405), so a stream of an earlier run on the same cluster would remain.
+   */
+  public static final String STREAM = "disc-logs-" + Long.toString(System.currentTimeMillis(), 36);
+
+  /** The data is made once per JVM: the sync tests read it too. */
+  private static boolean created;
 
   @BeforeAll
-  static void createDiscoveryData() {
+  public static synchronized void createDiscoveryData() {
+    if (created) {
+      return;
+    }
     createStreamWithTwoBackingIndices();
     createAliasOverConflictingIndices();
     admin().recreateIndex("disc-closed", "{\"settings\":{\"number_of_replicas\":0}}");
@@ -34,6 +44,7 @@ class DiscoveryIT extends IntegrationTest {
     admin()
         .recreateIndex(
             ".disc-dot", "{\"settings\":{\"index.hidden\":true,\"number_of_replicas\":0}}");
+    created = true;
   }
 
   /**
@@ -41,12 +52,11 @@ class DiscoveryIT extends IntegrationTest {
    * data stream, so only (_index, _id) is a key.
    */
   static void createStreamWithTwoBackingIndices() {
-    admin().raw("DELETE", "/_data_stream/" + STREAM, null, "application/json");
     admin()
         .send(
             "PUT",
             "/_index_template/disc-logs",
-            "{\"index_patterns\":[\"disc-logs*\"],\"data_stream\":{},\"priority\":500,"
+            "{\"index_patterns\":[\"disc-logs-*\"],\"data_stream\":{},\"priority\":500,"
                 + "\"template\":{\"settings\":{\"number_of_replicas\":0},\"mappings\":"
                 + "{\"properties\":{\"@timestamp\":{\"type\":\"date\"},"
                 + "\"n\":{\"type\":\"long\"}}}}}");
@@ -128,6 +138,8 @@ class DiscoveryIT extends IntegrationTest {
     String plain = catalog("disc_plain", Map.of());
 
     assertEquals(List.of("disc-a", "disc-b", "disc-closed", STREAM), tables(plain));
+    assertTrue(
+        tables(plain).stream().noneMatch(name -> name.startsWith(".")), tables(plain).toString());
   }
 
   @Test
@@ -225,6 +237,42 @@ class DiscoveryIT extends IntegrationTest {
         error.getMessage());
     assertTrue(error.getMessage().contains("disc-b"), error.getMessage());
     assertTrue(error.getMessage().contains("option 'include'"), error.getMessage());
+  }
+
+  @Test
+  void aUserWhoseRoleReadsSomeIndicesListsExactlyThoseAndReadsThem() {
+    String user = "eslake-disc-reader";
+    String password = "Disc-" + java.util.UUID.randomUUID();
+    boolean fileRealm =
+        es().addRoles(
+                    String.join(
+                        "\n",
+                        "eslake_disc_reader:",
+                        "  indices:",
+                        "    - names: ['disc-a', '" + STREAM + "']",
+                        "      privileges: ['read', 'view_index_metadata']"))
+            && es().addFileUser(user, password, List.of("eslake_disc_reader"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(fileRealm, "needs a file realm");
+    io.eslake.local.LocalElasticsearch.waitUntil(
+        () -> es().status("/disc-a/_count", user, password) == 200,
+        java.time.Duration.ofSeconds(30),
+        "the role of " + user + " to take effect");
+    String catalog = "disc_reader";
+    String prefix = "spark.sql.catalog." + catalog;
+    spark().conf().set(prefix, ElasticsearchCatalog.class.getName());
+    spark().conf().set(prefix + ".url", es().url());
+    spark().conf().set(prefix + ".username", user);
+    spark().conf().set(prefix + ".password", password);
+    spark().conf().set(prefix + ".include_aliases", "true");
+
+    List<String> all =
+        spark().sql("SHOW TABLES IN " + catalog).collectAsList().stream()
+            .map(row -> row.getString(1))
+            .toList();
+
+    assertEquals(List.of("disc-a", STREAM), all);
+    assertEquals(1, spark().table(catalog + ".`disc-a`").count());
+    assertEquals(12, spark().table(catalog + ".`" + STREAM + "`").count());
   }
 
   static Map<String, String> describe(String table) {

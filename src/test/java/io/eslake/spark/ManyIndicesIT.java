@@ -1,0 +1,137 @@
+package io.eslake.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eslake.IntegrationTest;
+import io.eslake.local.RecordingProxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listing 2,000 empty indices costs one request, and a listing within the catalog's cache_ttl none:
+ * every request is counted on a recording proxy in front of the real cluster.
+ */
+class ManyIndicesIT extends IntegrationTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ManyIndicesIT.class);
+
+  static final int INDICES = 2000;
+  static final String SETTINGS =
+      "{\"settings\":{\"index.number_of_shards\":1,\"index.number_of_replicas\":0,"
+          + "\"index.routing.allocation.enable\":\"none\"}}";
+
+  private static RecordingProxy proxy;
+
+  @BeforeAll
+  static void createManyIndices() throws Exception {
+    admin()
+        .send(
+            "PUT",
+            "/_cluster/settings",
+            "{\"persistent\":{\"cluster.max_shards_per_node\":" + (INDICES + 1000) + "}}");
+    long start = System.nanoTime();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> created = new ArrayList<>();
+      for (String index : names()) {
+        created.add(
+            threads.submit(
+                () -> {
+                  admin().send("PUT", "/" + index + "?wait_for_active_shards=0", SETTINGS);
+                }));
+      }
+      for (Future<?> future : created) {
+        future.get();
+      }
+    } finally {
+      threads.shutdown();
+    }
+    LOG.info(
+        "Created {} indices in {} s",
+        INDICES,
+        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+    proxy = new RecordingProxy(es().url());
+  }
+
+  @AfterAll
+  static void deleteManyIndices() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    List<String> names = names();
+    for (int i = 0; i < names.size(); i += 100) {
+      String batch = String.join(",", names.subList(i, Math.min(names.size(), i + 100)));
+      admin().raw("DELETE", "/" + batch + "?ignore_unavailable=true", null, "application/json");
+    }
+    admin()
+        .send(
+            "PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.max_shards_per_node\":null}}");
+  }
+
+  static List<String> names() {
+    return IntStream.range(0, INDICES)
+        .mapToObj(i -> String.format(Locale.ROOT, "many-%04d", i))
+        .toList();
+  }
+
+  static String catalog(String name, String cacheTtl) {
+    registerCatalog(name, proxy.url());
+    spark().conf().set("spark.sql.catalog." + name + ".include", "many-*");
+    spark().conf().set("spark.sql.catalog." + name + ".cache_ttl", cacheTtl);
+    return name;
+  }
+
+  static List<String> tables(String catalog) {
+    return spark().sql("SHOW TABLES IN " + catalog).collectAsList().stream()
+        .map(row -> row.getString(1))
+        .toList();
+  }
+
+  static List<String> sent() {
+    return proxy.exchanges().stream().map(e -> e.method() + " " + e.pathAndQuery()).toList();
+  }
+
+  @Test
+  void twoThousandIndicesAreListedInOneRequestAndCachedForCacheTtl() {
+    String cached = catalog("many_cached", "10m");
+    proxy.clear();
+
+    List<String> first = tables(cached);
+    List<String> afterFirst = sent();
+    List<String> second = tables(cached);
+    spark().sql("DESCRIBE " + cached + ".`many-0007`").collectAsList();
+
+    assertEquals(names(), first);
+    assertEquals(
+        List.of("GET /_resolve/index/*?expand_wildcards=open%2Cclosed&ignore_unavailable=true"),
+        afterFirst);
+    assertEquals(first, second);
+    List<String> all = sent();
+    assertEquals(1, all.stream().filter(r -> r.contains("_resolve")).count(), all.toString());
+    assertTrue(all.stream().anyMatch(r -> r.startsWith("GET /many-0007/_mapping")), all.toString());
+  }
+
+  @Test
+  void aCacheTtlOfZeroListsAnewEveryTime() {
+    String uncached = catalog("many_uncached", "0");
+    proxy.clear();
+
+    assertEquals(INDICES, tables(uncached).size());
+    assertEquals(INDICES, tables(uncached).size());
+
+    List<String> all = sent();
+    assertEquals(2, all.size(), all.toString());
+    assertTrue(all.stream().allMatch(r -> r.startsWith("GET /_resolve/index/*")), all.toString());
+  }
+}
