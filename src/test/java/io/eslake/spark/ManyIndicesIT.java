@@ -3,14 +3,11 @@ package io.eslake.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eslake.IntegrationTest;
 import io.eslake.local.RecordingProxy;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,34 +30,36 @@ class ManyIndicesIT extends IntegrationTest {
 
   private static RecordingProxy proxy;
 
+  /**
+   * Creates the indices with one bulk request of a create per index: the cluster creates missing
+   * indices in batches of cluster state updates, where 2,000 create-index requests would take one
+   * update each (several minutes on a loaded machine). An index template leaves their shards
+   * unassigned, so the documents are refused after the bulk's timeout and the indices stay empty.
+   */
   @BeforeAll
-  static void createManyIndices() throws Exception {
+  static void createManyIndices() throws java.io.IOException {
     admin()
         .send(
             "PUT",
             "/_cluster/settings",
             "{\"persistent\":{\"cluster.max_shards_per_node\":" + (INDICES + 1000) + "}}");
+    admin()
+        .send(
+            "PUT",
+            "/_index_template/many",
+            "{\"index_patterns\":[\"many-*\"],\"priority\":500,\"template\":" + SETTINGS + "}");
     long start = System.nanoTime();
-    ExecutorService threads = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> created = new ArrayList<>();
-      for (String index : names()) {
-        created.add(
-            threads.submit(
-                () -> {
-                  admin().send("PUT", "/" + index + "?wait_for_active_shards=0", SETTINGS);
-                }));
-      }
-      for (Future<?> future : created) {
-        future.get();
-      }
-    } finally {
-      threads.shutdown();
+    StringBuilder bulk = new StringBuilder();
+    for (String index : names()) {
+      bulk.append("{\"create\":{\"_index\":\"").append(index).append("\"}}\n{}\n");
     }
+    admin().raw("POST", "/_bulk?timeout=20s", bulk.toString(), "application/x-ndjson");
     LOG.info(
         "Created {} indices in {} s",
         INDICES,
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+    JsonNode resolved = admin().send("GET", "/_resolve/index/many-*", null);
+    assertEquals(INDICES, resolved.path("indices").size(), "indices the cluster holds");
     proxy = new RecordingProxy(es().url());
   }
 
