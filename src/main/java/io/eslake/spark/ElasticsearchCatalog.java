@@ -103,6 +103,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
     }
     TableListing.Entry entry = listed(ident.name());
     if (entry == null) {
+      requireNotRefused(ident.name());
       throw new NoSuchTableException(ident);
     }
     if (entry.closed()) {
@@ -174,6 +175,20 @@ public final class ElasticsearchCatalog implements TableCatalog {
       entry = listing(true).entries().get(table);
     }
     return entry;
+  }
+
+  /**
+   * A name the listing lacks may be one the account has no privilege on: the cluster then says
+   * which privilege is missing, which helps more than "no such table".
+   */
+  private void requireNotRefused(String table) {
+    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      client.mappings(table);
+    } catch (ClusterException e) {
+      if (e.kind() == ClusterException.Kind.PERMISSION) {
+        throw e;
+      }
+    }
   }
 
   private void forgetListing() {
