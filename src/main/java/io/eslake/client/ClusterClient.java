@@ -30,6 +30,8 @@ import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The requests the connector sends to a cluster: listing, mappings, settings, counts and scroll
@@ -42,6 +44,12 @@ public final class ClusterClient implements Closeable {
 
   /** Responses are buffered per page; a page can be large when documents are. */
   private static final int PAGE_BUFFER_LIMIT_BYTES = 512 * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
+
+  /** The cluster URLs that answered a request in this JVM, for the retry of a lost node. */
+  private static final java.util.Set<String> REACHED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private static final String PRODUCT_HEADER = "X-elastic-product";
   private static final String ELASTICSEARCH = "Elasticsearch";
@@ -308,13 +316,14 @@ public final class ClusterClient implements Closeable {
     Request request = searchRequest(query);
     request.addParameter("scroll", query.keepAlive());
     String name = query.index();
-    return page(request, name, Action.read("open a scroll on '" + name + "'", name));
+    return page(request, name, Action.read("open a scroll on '" + name + "'", name), false);
   }
 
   /** Reads the first page of a query without opening a scroll: a sample of the documents. */
   public SearchPage firstPage(ScrollQuery query) {
     String name = query.index();
-    return page(searchRequest(query), name, Action.read("read a sample of '" + name + "'", name));
+    Action action = Action.read("read a sample of '" + name + "'", name);
+    return page(searchRequest(query), name, action, true);
   }
 
   /** Fetches the next page of a slice's scroll. */
@@ -325,7 +334,7 @@ public final class ClusterClient implements Closeable {
     request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
     request.setOptions(pageOptions);
     String name = query.index();
-    return page(request, name, Action.read("read the next page of '" + name + "'", name));
+    return page(request, name, Action.read("read the next page of '" + name + "'", name), false);
   }
 
   /**
@@ -390,8 +399,8 @@ public final class ClusterClient implements Closeable {
     return request;
   }
 
-  private SearchPage page(Request request, String name, Action action) {
-    Response response = perform(request, action);
+  private SearchPage page(Request request, String name, Action action, boolean idempotent) {
+    Response response = perform(request, action, idempotent);
     try {
       InputStream content = response.getEntity().getContent();
       return SearchPage.open(content, name);
@@ -410,16 +419,81 @@ public final class ClusterClient implements Closeable {
   }
 
   private Response perform(Request request, Action action) {
-    Response response;
-    try {
-      response = rest.performRequest(request);
-    } catch (ResponseException e) {
-      throw translate(e, action);
-    } catch (IOException e) {
-      throw translate(e);
+    return perform(request, action, true);
+  }
+
+  /**
+   * Sends a request, trying it again under the retry policy when the cluster refused it for the
+   * moment (429, 502, 503, 504) or a node that answered before cannot be connected to (it is
+   * restarting). A connection lost after the request was sent is retried only when the request is
+   * idempotent: a scroll page is not, since the cluster may have moved the scroll on.
+   *
+   * @param idempotent whether sending the request twice has the effect of sending it once
+   */
+  private Response perform(Request request, Action action, boolean idempotent) {
+    RetryPolicy policy = settings.retry();
+    for (int retry = 0; ; retry++) {
+      Response response;
+      try {
+        response = rest.performRequest(request);
+      } catch (ResponseException e) {
+        int status = e.getResponse().getStatusLine().getStatusCode();
+        if (retry < policy.maxRetries() && RetryPolicy.retryableStatus(status)) {
+          EntityUtils.consumeQuietly(e.getResponse().getEntity());
+          pause(policy, retry, action, "HTTP " + status);
+          continue;
+        }
+        throw translate(e, action);
+      } catch (IOException e) {
+        if (retry < policy.maxRetries() && retryable(e, idempotent)) {
+          pause(policy, retry, action, ClusterException.deepestMessage(e));
+          continue;
+        }
+        throw translate(e);
+      }
+      requireSearchServer(response);
+      REACHED.add(settings.displayUrl());
+      return response;
     }
-    requireSearchServer(response);
-    return response;
+  }
+
+  /**
+   * Whether a request that failed without an answer may be sent again. A refused connection never
+   * reached the cluster, but is retried only for a cluster this JVM has reached before: for one it
+   * never reached, the URL or port is more likely wrong than the node restarting.
+   */
+  private boolean retryable(IOException failure, boolean idempotent) {
+    boolean lostAfterSending = false;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SSLException || t instanceof CertificateException) {
+        return false;
+      }
+      if (t instanceof java.net.ConnectException) {
+        return REACHED.contains(settings.displayUrl());
+      }
+      lostAfterSending |=
+          t instanceof java.net.SocketException
+              || t instanceof java.net.SocketTimeoutException
+              || (t instanceof ConnectionClosedException && isCutShort(t));
+    }
+    return idempotent && lostAfterSending;
+  }
+
+  private static void pause(RetryPolicy policy, int retry, Action action, String why) {
+    long wait = policy.waitBefore(retry);
+    LOG.warn(
+        "Retrying to {} in {} ms after {} (retry {} of {})",
+        action.description(),
+        wait,
+        why,
+        retry + 1,
+        policy.maxRetries());
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ClusterException.interrupted(action.description());
+    }
   }
 
   /**
@@ -455,6 +529,12 @@ public final class ClusterClient implements Closeable {
     if (status == 403) {
       return ClusterException.forbidden(url, settings.credentials(), action, error.reason());
     }
+    if (status == 404 && error.type().equals("search_context_missing_exception")) {
+      return ClusterException.scrollLost(action.index(), error.reason());
+    }
+    if (body.contains("max_open_scroll_context")) {
+      return ClusterException.tooManyScrolls(url, action.index(), error.reason());
+    }
     if (status == 404 && error.type().equals("index_not_found_exception")) {
       return ClusterException.noSuchIndex(error.index().isEmpty() ? action.index() : error.index());
     }
@@ -484,12 +564,32 @@ public final class ClusterClient implements Closeable {
           && String.valueOf(ssl.getMessage()).contains("SSL message")) {
         return ClusterException.notTls(url, e);
       }
+      if (t instanceof ConnectionClosedException && isCutShort(t)) {
+        return ClusterException.cutShort(url, t.getMessage(), e);
+      }
       if (t instanceof ConnectionClosedException) {
         return ClusterException.closedWithoutAnswer(url, e);
+      }
+      if (t instanceof java.net.SocketException && isReset(t)) {
+        return ClusterException.connectionReset(url, e);
+      }
+      if (t instanceof java.net.SocketTimeoutException) {
+        return ClusterException.timedOutWaiting(url, settings.socketTimeoutMillis(), e);
       }
       tls |= t instanceof SSLException;
     }
     return tls ? ClusterException.tlsFailed(url, e) : ClusterException.unreachable(url, e);
+  }
+
+  /** A body shorter than its declared length: the HTTP client says "Premature end of ...". */
+  private static boolean isCutShort(Throwable closed) {
+    return String.valueOf(closed.getMessage()).startsWith("Premature end");
+  }
+
+  private static boolean isReset(Throwable socketFailure) {
+    return String.valueOf(socketFailure.getMessage())
+        .toLowerCase(java.util.Locale.ROOT)
+        .contains("reset");
   }
 
   private static String readQuietly(Response response) {

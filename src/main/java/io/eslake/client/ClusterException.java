@@ -224,7 +224,102 @@ public final class ClusterException extends RuntimeException {
         null);
   }
 
-  private static String deepestMessage(Throwable failure) {
+  static ClusterException cutShort(String url, String detail, Throwable cause) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read an answer of "
+            + url
+            + " in full: the response was cut short ("
+            + detail
+            + "). The read stopped rather than return part of the index.",
+        cause);
+  }
+
+  static ClusterException malformedPage(String index, Throwable cause) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read index '"
+            + index
+            + "' in full: a page is not whole JSON, as if cut short ("
+            + deepestMessage(cause).lines().findFirst().orElse("")
+            + "). The read stopped rather than return part of the index.",
+        cause);
+  }
+
+  static ClusterException connectionReset(String url, Throwable cause) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read an answer of "
+            + url
+            + " in full: the connection was reset during the response ("
+            + deepestMessage(cause)
+            + "). The read stopped rather than return part of the index.",
+        cause);
+  }
+
+  static ClusterException timedOutWaiting(String url, int socketTimeoutMillis, Throwable cause) {
+    return new ClusterException(
+        Kind.UNAVAILABLE,
+        "Cannot read an answer of "
+            + url
+            + ": no data came for "
+            + socketTimeoutMillis / 1000
+            + " s (socket timeout). Check the cluster's load.",
+        cause);
+  }
+
+  static ClusterException scrollLost(String index, String reason) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read index '"
+            + index
+            + "' in full: its scroll expired or was lost on the cluster"
+            + " (search_context_missing_exception: "
+            + reason
+            + "). A scroll is dropped when 'scroll_keep_alive' passes between two pages or a node"
+            + " restarts; the read stopped rather than return part of the index.",
+        null);
+  }
+
+  static ClusterException tooManyScrolls(String url, String index, String reason) {
+    return new ClusterException(
+        Kind.REQUEST,
+        "Cannot open a scroll on '"
+            + index
+            + "' on "
+            + url
+            + ": the cluster holds as many open scrolls as search.max_open_scroll_context allows ("
+            + reason
+            + "). Read with fewer 'slices', run fewer reads at once, or raise that cluster"
+            + " setting.",
+        null);
+  }
+
+  static ClusterException interrupted(String what) {
+    return new ClusterException(
+        Kind.UNAVAILABLE, "Cannot " + what + ": the read was cancelled while waiting.", null);
+  }
+
+  /** A slice that ended with fewer (or more) documents than its scroll counted. */
+  public static ClusterException sliceShort(
+      String index, int slice, int slices, long read, long expected) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read index '"
+            + index
+            + "' in full: slice "
+            + slice
+            + " of "
+            + slices
+            + " ended after "
+            + read
+            + " documents, but its scroll counted "
+            + expected
+            + ". The read stopped rather than return part of the index.",
+        null);
+  }
+
+  static String deepestMessage(Throwable failure) {
     String message = failure.getClass().getSimpleName();
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {

@@ -17,6 +17,7 @@ import java.util.Locale;
  * @param tls which server certificates https connections trust
  * @param connectTimeoutMillis how long to wait for a connection
  * @param socketTimeoutMillis how long to wait for a response to make progress
+ * @param retry how requests the cluster refused for the moment are tried again
  */
 public record ConnectionSettings(
     List<URI> nodes,
@@ -24,7 +25,8 @@ public record ConnectionSettings(
     Credentials credentials,
     TlsTrust tls,
     int connectTimeoutMillis,
-    int socketTimeoutMillis)
+    int socketTimeoutMillis,
+    RetryPolicy retry)
     implements Serializable {
 
   public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -74,7 +76,8 @@ public record ConnectionSettings(
         credentials,
         TlsTrust.jvmDefault(),
         DEFAULT_CONNECT_TIMEOUT_MILLIS,
-        DEFAULT_SOCKET_TIMEOUT_MILLIS);
+        DEFAULT_SOCKET_TIMEOUT_MILLIS,
+        RetryPolicy.defaults());
   }
 
   /**
@@ -89,7 +92,13 @@ public record ConnectionSettings(
   /** These settings with another way to trust server certificates. */
   public ConnectionSettings withTls(TlsTrust trust) {
     return new ConnectionSettings(
-        nodes, pathPrefix, credentials, trust, connectTimeoutMillis, socketTimeoutMillis);
+        nodes, pathPrefix, credentials, trust, connectTimeoutMillis, socketTimeoutMillis, retry);
+  }
+
+  /** These settings with another retry policy. */
+  public ConnectionSettings withRetry(RetryPolicy policy) {
+    return new ConnectionSettings(
+        nodes, pathPrefix, credentials, tls, connectTimeoutMillis, socketTimeoutMillis, policy);
   }
 
   /** The first node's address with the path prefix, for messages. */

@@ -32,6 +32,7 @@ public final class SearchPage implements Closeable {
   private final String name;
   private String scrollId;
   private int hitCount;
+  private long totalHits = -1;
   private boolean inHits;
   private boolean finished;
 
@@ -54,6 +55,17 @@ public final class SearchPage implements Closeable {
    * @return false when the page has no more hits
    */
   public boolean nextHit(HitVisitor visitor) throws IOException {
+    try {
+      return readNextHit(visitor);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      if (e.getProcessor() != parser) {
+        throw e;
+      }
+      throw ClusterException.malformedPage(name, e);
+    }
+  }
+
+  private boolean readNextHit(HitVisitor visitor) throws IOException {
     if (!inHits && !advanceToHits()) {
       return false;
     }
@@ -75,6 +87,15 @@ public final class SearchPage implements Closeable {
   /** The scroll id the page carried; complete once {@link #nextHit} has returned false. */
   public String scrollId() {
     return scrollId;
+  }
+
+  /**
+   * The number of documents the whole search matches, as the page reported it (for a scroll, the
+   * slice's documents at the scroll's snapshot), or -1 when the page did not say; known once the
+   * first hit was handed out or {@link #nextHit} returned false.
+   */
+  public long totalHits() {
+    return totalHits;
   }
 
   /** The number of hits handed out so far. */
@@ -147,9 +168,33 @@ public final class SearchPage implements Closeable {
       if (field.equals("hits") && value == JsonToken.START_ARRAY) {
         return true;
       }
-      parser.skipChildren();
+      if (field.equals("total")) {
+        readTotal();
+      } else {
+        parser.skipChildren();
+      }
     }
     return false;
+  }
+
+  /** Reads {@code hits.total}: {"value": n, "relation": "eq"}, or a bare number. */
+  private void readTotal() throws IOException {
+    if (parser.currentToken().isNumeric()) {
+      totalHits = parser.getLongValue();
+      return;
+    }
+    long value = -1;
+    boolean exact = true;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "value" -> value = parser.getLongValue();
+        case "relation" -> exact = parser.getText().equals("eq");
+        default -> parser.skipChildren();
+      }
+    }
+    totalHits = exact ? value : -1;
   }
 
   /** After the hits array, skips what remains of the enclosing "hits" object. */

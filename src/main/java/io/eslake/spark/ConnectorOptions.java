@@ -2,6 +2,7 @@ package io.eslake.spark;
 
 import io.eslake.client.ConnectionSettings;
 import io.eslake.client.Credentials;
+import io.eslake.client.RetryPolicy;
 import io.eslake.client.TlsTrust;
 import io.eslake.types.ArrayFields;
 import io.eslake.types.DecodeException;
@@ -136,6 +137,24 @@ public final class ConnectorOptions implements Serializable {
           "How long the catalog keeps what it listed: a duration such as 5s, 500ms or 2m; 0"
               + " lists anew for every statement.");
 
+  public static final Key MAX_RETRIES =
+      key(
+          "max_retries",
+          String.valueOf(RetryPolicy.DEFAULT_MAX_RETRIES),
+          "Times a request is tried again when the cluster answers 429, 502, 503 or 504, or a node"
+              + " that answered before refuses connections; 0 for never.");
+  public static final Key RETRY_WAIT_MS =
+      key(
+          "retry_wait_ms",
+          String.valueOf(RetryPolicy.DEFAULT_WAIT_MILLIS),
+          "Longest wait before the first retry, in milliseconds; it doubles for each retry after"
+              + " it, and each wait is a random time up to it.");
+  public static final Key RETRY_MAX_WAIT_MS =
+      key(
+          "retry_max_wait_ms",
+          String.valueOf(RetryPolicy.DEFAULT_MAX_WAIT_MILLIS),
+          "Longest wait before any retry, in milliseconds.");
+
   private static final List<Key> ALL =
       List.of(
           URL,
@@ -164,7 +183,10 @@ public final class ConnectorOptions implements Serializable {
           EXCLUDE,
           INCLUDE_HIDDEN,
           INCLUDE_ALIASES,
-          CACHE_TTL);
+          CACHE_TTL,
+          MAX_RETRIES,
+          RETRY_WAIT_MS,
+          RETRY_MAX_WAIT_MS);
 
   private static final List<Key> LISTING =
       List.of(INCLUDE, EXCLUDE, INCLUDE_HIDDEN, INCLUDE_ALIASES, CACHE_TTL);
@@ -202,6 +224,7 @@ public final class ConnectorOptions implements Serializable {
     result.includeHidden();
     result.includeAliases();
     result.cacheTtlMillis();
+    result.retryPolicy();
     return result;
   }
 
@@ -254,7 +277,27 @@ public final class ConnectorOptions implements Serializable {
         !isBlank(url)
             ? ConnectionSettings.fromUrls(url, credentials)
             : ConnectionSettings.fromCloudId(cloudId, credentials);
-    return settings.withTls(tlsTrust());
+    return settings.withTls(tlsTrust()).withRetry(retryPolicy());
+  }
+
+  /** How requests the cluster refused for the moment are tried again. */
+  public RetryPolicy retryPolicy() {
+    int retries = nonNegativeInt(MAX_RETRIES, get(MAX_RETRIES));
+    int wait = nonNegativeInt(RETRY_WAIT_MS, get(RETRY_WAIT_MS));
+    int maxWait = nonNegativeInt(RETRY_MAX_WAIT_MS, get(RETRY_MAX_WAIT_MS));
+    if (maxWait < wait) {
+      throw new IllegalArgumentException(
+          "Cannot use "
+              + RETRY_MAX_WAIT_MS.name()
+              + "="
+              + maxWait
+              + ": give at least "
+              + RETRY_WAIT_MS.name()
+              + " ("
+              + wait
+              + ").");
+    }
+    return new RetryPolicy(retries, wait, maxWait);
   }
 
   /** The secret options given as values rather than as a variable or file, by name. */
@@ -617,6 +660,19 @@ public final class ConnectorOptions implements Serializable {
     }
     throw new IllegalArgumentException(
         "Cannot use " + key.name() + "=" + value + ": give a whole number above 0.");
+  }
+
+  private static int nonNegativeInt(Key key, String value) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed >= 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the key's name.
+    }
+    throw new IllegalArgumentException(
+        "Cannot use " + key.name() + "=" + value + ": give a whole number, 0 or more.");
   }
 
   private static void requireKnown(String keyName) {

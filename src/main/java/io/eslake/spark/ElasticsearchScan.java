@@ -133,7 +133,8 @@ final class ElasticsearchScan implements Scan, Batch {
 
   /**
    * One slice per primary shard, since a slice count equal to the shard count splits by shard at no
-   * cost to the cluster; more when shards are so large that a slice would take too long alone.
+   * cost to the cluster; more when shards are so large that a slice would take too long alone;
+   * never more than the index's {@code index.max_slices_per_scroll}, which the cluster enforces.
    */
   static int autoSlices(int shards, long documents, int maxSlices) {
     long bySize =

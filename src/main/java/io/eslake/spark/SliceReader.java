@@ -2,11 +2,13 @@ package io.eslake.spark;
 
 import com.fasterxml.jackson.core.JsonParser;
 import io.eslake.client.ClusterClient;
+import io.eslake.client.ClusterException;
 import io.eslake.client.ScrollQuery;
 import io.eslake.client.SearchPage;
 import io.eslake.types.DecodeException;
 import io.eslake.types.RowDecoder;
 import java.io.IOException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -16,8 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one slice on an executor: opens its scroll, decodes page after page straight into rows, and
- * clears the scroll on close, whether the read finished, failed or was cancelled. Holds one page at
- * a time, never the slice.
+ * clears the scroll on close, whether the read finished, failed or was cancelled (Spark closes the
+ * reader, and the task's completion listener closes it again, idempotently, when a task is killed).
+ * Holds one page at a time, never the slice. A slice that cannot be read in full fails; Spark's
+ * task retry then reads it again from a fresh scroll, since a slice is a pure function of the
+ * index.
  */
 final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitVisitor {
 
@@ -29,6 +34,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   private SearchPage page;
   private String scrollId;
   private long documents;
+  private long expected = -1;
   private long pages;
   private long bytes;
   private boolean finished;
@@ -38,6 +44,11 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
     this.query = partition.query();
     this.client = ClusterClient.connect(partition.connection());
     this.decoder = RowDecoder.forSchema(readSchema, failOnMismatch);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener(
+          (org.apache.spark.util.TaskCompletionListener) context -> close());
+    }
   }
 
   @Override
@@ -113,15 +124,27 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
         bytes);
   }
 
+  /**
+   * Closes a page that has no more hits. An empty page ends the slice, which must then have handed
+   * out as many documents as its scroll counted at its snapshot: fewer means pages went missing (a
+   * retried page the cluster had already served), and the slice fails rather than end short.
+   */
   private void endPage() {
     int hits = page.hitCount();
     bytes += page.bytesRead();
+    if (expected < 0) {
+      expected = page.totalHits();
+    }
     if (page.scrollId() != null) {
       scrollId = page.scrollId();
     }
     closePage();
     if (hits == 0) {
       finished = true;
+      if (expected >= 0 && documents != expected) {
+        throw ClusterException.sliceShort(
+            query.index(), query.sliceId(), query.sliceCount(), documents, expected);
+      }
     }
   }
 

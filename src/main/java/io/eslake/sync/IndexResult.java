@@ -13,6 +13,7 @@ import java.util.List;
  * @param error what went wrong, in one line, or null
  * @param skipped why the index was left alone (such as "closed"), or null when it was not
  * @param rescued the fields whose values were kept in the rescue column, with document counts
+ * @param notes further lines about a synced index: schema changes, the count check
  */
 public record IndexResult(
     String index,
@@ -22,10 +23,12 @@ public record IndexResult(
     double seconds,
     String error,
     String skipped,
-    List<RescueReport.RescuedField> rescued) {
+    List<RescueReport.RescuedField> rescued,
+    List<String> notes) {
 
   public IndexResult {
     rescued = List.copyOf(rescued);
+    notes = List.copyOf(notes);
   }
 
   /** The outcome as a word: synced, failed or skipped. */
@@ -43,16 +46,25 @@ public record IndexResult(
       String table,
       long rows,
       double seconds,
-      List<RescueReport.RescuedField> rescued) {
-    return new IndexResult(index, table, true, rows, seconds, null, null, rescued);
+      List<RescueReport.RescuedField> rescued,
+      List<String> notes) {
+    return new IndexResult(index, table, true, rows, seconds, null, null, rescued, notes);
   }
 
   static IndexResult failure(String index, String table, double seconds, String error) {
-    return new IndexResult(index, table, false, -1, seconds, error, null, List.of());
+    return new IndexResult(index, table, false, -1, seconds, error, null, List.of(), List.of());
   }
 
   static IndexResult skip(String index, String table, String reason) {
-    return new IndexResult(index, table, false, -1, 0, null, reason, List.of());
+    return new IndexResult(index, table, false, -1, 0, null, reason, List.of(), List.of());
+  }
+
+  /**
+   * A table that was written but holds another number of rows than the index held at the start and
+   * at the end of its read: the commit stands, and the run fails so that it is looked at.
+   */
+  IndexResult withCountMismatch(String error) {
+    return new IndexResult(index, table, false, rows, seconds, error, null, rescued, notes);
   }
 
   /** The console lines: the result, then one line per field with rescued values. */
@@ -67,11 +79,22 @@ public record IndexResult(
                   table,
                   rows,
                   seconds));
+      notes.forEach(note -> lines.append(System.lineSeparator()).append("  ").append(note));
       rescued.forEach(field -> lines.append(System.lineSeparator()).append(field.line()));
       return lines.toString();
     }
     if (skipped != null) {
       return String.format(java.util.Locale.ROOT, "%s -> %s: skipped (%s)", index, table, skipped);
+    }
+    if (rows >= 0) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "%s -> %s: FAILED count check after writing %,d rows in %.1f s: %s",
+          index,
+          table,
+          rows,
+          seconds,
+          error);
     }
     return String.format(
         java.util.Locale.ROOT, "%s -> %s: FAILED after %.1f s: %s", index, table, seconds, error);

@@ -203,6 +203,36 @@ public final class SyncArguments {
           "ESLAKE_CONFIG",
           null,
           "Properties file of options: keys are the option names without '--'.");
+  static final Flag MAX_RETRIES =
+      Flag.forOption(
+          "--max-retries",
+          "ESLAKE_MAX_RETRIES",
+          ConnectorOptions.MAX_RETRIES,
+          "Retries of a request the cluster refused for the moment (429, 503, a restarting node)"
+              + " (default: 6).");
+  static final Flag RETRY_WAIT_MS =
+      Flag.forOption(
+          "--retry-wait-ms",
+          "ESLAKE_RETRY_WAIT_MS",
+          ConnectorOptions.RETRY_WAIT_MS,
+          "Longest wait before the first retry, in ms; doubles per retry (default: 500).");
+  static final Flag RETRY_MAX_WAIT_MS =
+      Flag.forOption(
+          "--retry-max-wait-ms",
+          "ESLAKE_RETRY_MAX_WAIT_MS",
+          ConnectorOptions.RETRY_MAX_WAIT_MS,
+          "Longest wait before any retry, in ms (default: 30000).");
+  static final Flag ONLY_FAILED =
+      new Flag(
+          "--only-failed",
+          "ESLAKE_ONLY_FAILED",
+          "false",
+          "Sync only the indices that failed in the last run into this warehouse (its report"
+              + " file "
+              + RunReport.FILE_NAME
+              + ").",
+          null,
+          true);
 
   static final List<Flag> FLAGS =
       List.of(
@@ -233,7 +263,11 @@ public final class SyncArguments {
           REPORT,
           PROGRESS_INTERVAL,
           CHECK,
-          CONFIG);
+          CONFIG,
+          MAX_RETRIES,
+          RETRY_WAIT_MS,
+          RETRY_MAX_WAIT_MS,
+          ONLY_FAILED);
 
   /** The value of --history-table that turns the run history off. */
   static final String NO_HISTORY = "none";
@@ -344,7 +378,14 @@ public final class SyncArguments {
         catalog.put(flag.option(), "true");
       }
     }
-    for (Flag typeFlag : List.of(ARRAY_FIELDS, ARRAY_SAMPLE_SIZE, ON_MISMATCH)) {
+    for (Flag typeFlag :
+        List.of(
+            ARRAY_FIELDS,
+            ARRAY_SAMPLE_SIZE,
+            ON_MISMATCH,
+            MAX_RETRIES,
+            RETRY_WAIT_MS,
+            RETRY_MAX_WAIT_MS)) {
       putOption(catalog, given, env, typeFlag);
       checkOption(catalog, typeFlag);
     }
@@ -360,7 +401,8 @@ public final class SyncArguments {
         historyTable(value(HISTORY_TABLE, given, env), prefix),
         blankToNull(value(REPORT, given, env)),
         Boolean.parseBoolean(value(CHECK, given, env)),
-        seconds(value(PROGRESS_INTERVAL, given, env)));
+        seconds(value(PROGRESS_INTERVAL, given, env)),
+        Boolean.parseBoolean(value(ONLY_FAILED, given, env)));
   }
 
   private static String historyTable(String value, String prefix) {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param reportFile where to write the run's JSON report, or null for none
  * @param check whether to only check the connection and list what would be synced
  * @param progressSeconds seconds between progress log lines when the output is not a terminal
+ * @param onlyFailed whether to sync only the indices that failed in the last run's report
  */
 public record SyncConfig(
     Map<String, String> catalogOptions,
@@ -28,7 +29,8 @@ public record SyncConfig(
     String historyTable,
     String reportFile,
     boolean check,
-    double progressSeconds) {
+    double progressSeconds,
+    boolean onlyFailed) {
 
   public SyncConfig {
     catalogOptions = Map.copyOf(catalogOptions);

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
@@ -91,14 +93,26 @@ public final class SyncJob {
     return new SyncJob(session(), config, out).syncAll(err);
   }
 
-  /** Syncs every selected index and prints one line per index and a summary. */
+  /**
+   * Syncs every selected index and prints one line per index and a summary. A failing index does
+   * not stop the others; the run's report in the warehouse then names it for {@code --only-failed}.
+   */
   int syncAll(PrintStream err) {
     long start = System.nanoTime();
     Map<String, String> tables;
+    Path rerunFile = RunReport.file(config.warehouse());
     try {
       registerCatalog();
       List<String> selected =
           IndexSelection.select(listIndices(), config.include(), config.exclude());
+      if (config.onlyFailed()) {
+        Set<String> failed = new HashSet<>(RunReport.failedIndices(rerunFile));
+        selected = selected.stream().filter(failed::contains).toList();
+        if (selected.isEmpty()) {
+          out.println("Nothing to rerun: no index failed in the last run (" + rerunFile + ")");
+          return EXIT_OK;
+        }
+      }
       tables = TableNames.assign(config.tablePrefix(), selected);
       if (!config.check()) {
         checkHistoryTable(tables);
@@ -123,6 +137,7 @@ public final class SyncJob {
       out.println(results.get(results.size() - 1).line());
       records.add(record);
     }
+    writeRerunFile(rerunFile, results);
     int code = summarize(results, (System.nanoTime() - start) / 1e9);
     boolean recorded = recordRun(runId, started, records, err);
     return recorded ? code : EXIT_INDEX_FAILED;
@@ -199,7 +214,13 @@ public final class SyncJob {
       long written =
           target.replaceWith(spark, rows, Map.of("eslake.source.index", index, "eslake.key", key));
       progress.settle(written);
+      long countAfter = documentCount(index);
       schemaChanges = SchemaChanges.between(before, target.table(spark).schema());
+      List<String> notes = new ArrayList<>();
+      if (!schemaChanges.equals(SchemaChanges.NONE)
+          && !schemaChanges.equals(SchemaChanges.CREATED)) {
+        notes.add("schema: " + schemaChanges);
+      }
       List<RescueReport.RescuedField> rescued = RescueReport.of(target.table(spark), rows.schema());
       rescued.forEach(
           field ->
@@ -210,7 +231,11 @@ public final class SyncJob {
                   SchemaConverter.RESCUE_COLUMN,
                   field.documents(),
                   field.reason()));
-      result = IndexResult.success(index, target.display(), written, seconds(start), rescued);
+      result =
+          checkCount(
+              IndexResult.success(index, target.display(), written, seconds(start), rescued, notes),
+              indexCount,
+              countAfter);
     } catch (Exception e) {
       if (Failures.rootOf(e) instanceof ClosedIndexException) {
         LOG.info("Index '{}' is closed: skipped", index);
@@ -238,6 +263,54 @@ public final class SyncJob {
         progress == null ? 0 : progress.bytes(),
         schemaChanges,
         result.failed() ? result.error() : result.skipped());
+  }
+
+  /**
+   * Compares the rows written with the index's {@code _count} before and after the read. Every
+   * slice already checked that it read all its scroll counted, so the table holds the index at the
+   * scroll's moment; when the count did not move, it must be exactly that count.
+   */
+  static IndexResult checkCount(IndexResult result, long before, long after) {
+    long written = result.rows();
+    if (written == before && written == after) {
+      return result;
+    }
+    if (before == after) {
+      return result.withCountMismatch(
+          String.format(
+              Locale.ROOT,
+              "the table holds %,d rows but the index counted %,d documents before and after the"
+                  + " read; the new version was committed, check it and sync again",
+              written,
+              before));
+    }
+    List<String> notes = new ArrayList<>(result.notes());
+    notes.add(
+        String.format(
+            Locale.ROOT,
+            "count: the index changed during the sync (%,d documents before the read, %,d after);"
+                + " the table holds the %,d of the moment the read began",
+            before,
+            after,
+            written));
+    return new IndexResult(
+        result.index(),
+        result.table(),
+        true,
+        written,
+        result.seconds(),
+        null,
+        result.rescued(),
+        notes);
+  }
+
+  /** Keeps which indices failed, for {@code --only-failed}; a failure to write is only logged. */
+  private static void writeRerunFile(Path file, List<IndexResult> results) {
+    try {
+      RunReport.write(file, results);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("Could not write {}; --only-failed cannot use this run", file, e);
+    }
   }
 
   /**

@@ -1,0 +1,84 @@
+package io.eslake.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The report of a run, kept in the warehouse folder so that the next run can sync only the indices
+ * that failed ({@code --only-failed}). Written on the driver after every index was tried, replaced
+ * by a rename so that a reader never sees half a report. Holds index names and one-line errors,
+ * never a secret.
+ */
+final class RunReport {
+
+  /** The report's file name; a dot keeps it apart from table folders, whose names have none. */
+  static final String FILE_NAME = ".eslake-last-run.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RunReport() {}
+
+  static Path file(String warehouse) {
+    return Path.of(warehouse).toAbsolutePath().normalize().resolve(FILE_NAME);
+  }
+
+  /** Writes the results of a run; a failure to write is logged by the caller, not fatal. */
+  static void write(Path file, List<IndexResult> results) throws IOException {
+    ObjectNode root = JSON.createObjectNode().put("finished", Instant.now().toString());
+    ArrayNode indices = root.putArray("indices");
+    for (IndexResult result : results) {
+      ObjectNode entry =
+          indices
+              .addObject()
+              .put("index", result.index())
+              .put("table", result.table())
+              .put("succeeded", result.succeeded())
+              .put("rows", result.rows());
+      if (result.error() != null) {
+        entry.put("error", result.error());
+      }
+    }
+    Files.createDirectories(file.getParent());
+    Path temporary = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
+    Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    Files.move(
+        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * The indices that failed in the last run.
+   *
+   * @throws UsageException when there is no readable report
+   */
+  static List<String> failedIndices(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException(
+          "Cannot rerun the failed indices: no report of a previous run at "
+              + file
+              + ". Run without --only-failed first, with the same --warehouse.");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> failed = new ArrayList<>();
+    for (JsonNode entry : root.path("indices")) {
+      if (!entry.path("succeeded").asBoolean(true)) {
+        failed.add(entry.path("index").asText());
+      }
+    }
+    return failed;
+  }
+}
