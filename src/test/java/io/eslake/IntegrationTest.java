@@ -1,9 +1,14 @@
 package io.eslake;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.eslake.local.AdminClient;
 import io.eslake.local.LocalElasticsearch;
 import io.eslake.local.LocalSpark;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * Base of the tests that run against a real Elasticsearch and a real local Spark. Both are started
@@ -11,8 +16,29 @@ import org.apache.spark.sql.SparkSession;
  */
 public abstract class IntegrationTest {
 
+  /** Whether this JVM's tests have used the shared cluster, so that it is worth checking. */
+  private static volatile boolean clusterUsed;
+
   protected static LocalElasticsearch es() {
+    clusterUsed = true;
     return LocalElasticsearch.shared();
+  }
+
+  /**
+   * After every test the shared cluster holds no open scroll or point-in-time context: the product
+   * clears each one it opens, also when a read fails or its task is killed. Spark kills a failed
+   * job's other tasks without waiting, so their readers get a few seconds to clear theirs.
+   */
+  @AfterEach
+  void noSearchContextLeftOpen() {
+    if (!clusterUsed) {
+      return;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (admin().openSearchContexts() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    assertEquals(0, admin().openSearchContexts(), "search contexts left open on the cluster");
   }
 
   protected static AdminClient admin() {

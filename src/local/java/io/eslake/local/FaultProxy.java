@@ -105,9 +105,10 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
-  /** Removes every rule not used up yet. */
+  /** Removes every rule and forgets the faults applied so far. */
   public void clearFaults() {
     rules.clear();
+    injected.clear();
   }
 
   /** The faults applied so far, as "FAULT METHOD path", oldest first. */

@@ -378,17 +378,13 @@ public final class SyncArguments {
         catalog.put(flag.option(), "true");
       }
     }
-    for (Flag typeFlag :
-        List.of(
-            ARRAY_FIELDS,
-            ARRAY_SAMPLE_SIZE,
-            ON_MISMATCH,
-            MAX_RETRIES,
-            RETRY_WAIT_MS,
-            RETRY_MAX_WAIT_MS)) {
+    for (Flag typeFlag : List.of(ARRAY_FIELDS, ARRAY_SAMPLE_SIZE, ON_MISMATCH)) {
       putOption(catalog, given, env, typeFlag);
-      checkOption(catalog, typeFlag);
+      checkOption(catalog, List.of(typeFlag));
     }
+    List<Flag> retryFlags = List.of(MAX_RETRIES, RETRY_WAIT_MS, RETRY_MAX_WAIT_MS);
+    retryFlags.forEach(flag -> putOption(catalog, given, env, flag));
+    checkOption(catalog, retryFlags);
     String database = value(DATABASE, given, env);
     String prefix = value(PREFIX, given, env);
     return new SyncConfig(
@@ -512,16 +508,20 @@ public final class SyncArguments {
     }
   }
 
-  /** Rejects a value the catalog would refuse, naming the flag to change. */
-  private static void checkOption(Map<String, String> catalog, Flag flag) {
-    String value = catalog.get(flag.option());
-    if (value == null) {
-      return;
-    }
+  /** Rejects values the catalog would refuse, naming the flags to change. */
+  private static void checkOption(Map<String, String> catalog, List<Flag> flags) {
+    Map<String, String> values = new LinkedHashMap<>();
+    flags.stream()
+        .filter(flag -> catalog.containsKey(flag.option()))
+        .forEach(flag -> values.put(flag.option(), catalog.get(flag.option())));
     try {
-      ConnectorOptions.of(Map.of(flag.option(), value));
+      ConnectorOptions.of(values);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage().replace(flag.option(), flag.name()));
+      String message = e.getMessage();
+      for (Flag flag : flags) {
+        message = message.replace(flag.option(), flag.name());
+      }
+      throw new UsageException(message);
     }
   }
 

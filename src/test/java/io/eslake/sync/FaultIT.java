@@ -1,0 +1,230 @@
+package io.eslake.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.delta.tables.DeltaTable;
+import io.eslake.IntegrationTest;
+import io.eslake.local.FaultProxy;
+import io.eslake.local.FaultProxy.Fault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sync job through a fault-injecting proxy in front of the real cluster. Each fault ends either
+ * with every document exactly once in Delta, or with the index failed, its previous Delta version
+ * untouched, and a message that names the fault.
+ */
+class FaultIT extends IntegrationTest {
+
+  /** Two shards of 12,500 documents: each slice reads two full pages and an empty one. */
+  private static final String INDEX = "fault-docs";
+
+  private static final int DOCUMENTS = 25_000;
+  private static final String TABLE = "fault_docs";
+
+  @TempDir static Path warehouse;
+
+  private static FaultProxy proxy;
+
+  @BeforeAll
+  static void loadAndSyncOnce() throws IOException {
+    createIndex(INDEX, DOCUMENTS);
+    proxy = new FaultProxy(es().url());
+    SyncJobIT.Run first = sync("--indices", INDEX);
+    assertEquals(0, first.code(), first.err() + first.out());
+  }
+
+  @AfterAll
+  static void closeProxy() {
+    proxy.close();
+  }
+
+  @AfterEach
+  void clearFaults() {
+    proxy.clearFaults();
+  }
+
+  @Test
+  void burstsOf429And503AreRetriedAndEveryDocumentArrivesOnce() {
+    proxy.inject(FaultProxy.Request::isScrollPage, Fault.TOO_MANY_REQUESTS, 4);
+    proxy.inject(FaultProxy.Request::opensScroll, Fault.UNAVAILABLE, 2);
+    proxy.inject(r -> r.path().endsWith("/_count"), Fault.TOO_MANY_REQUESTS, 2);
+    proxy.inject(r -> r.path().endsWith("/_mapping"), Fault.UNAVAILABLE, 1);
+
+    SyncJobIT.Run run = sync("--indices", INDEX);
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertEquals(9, proxy.injected().size(), String.valueOf(proxy.injected()));
+    Dataset<Row> table = SyncJobIT.delta(warehouse, TABLE);
+    assertEquals(DOCUMENTS, table.count());
+    assertEquals(DOCUMENTS, table.select("_id").distinct().count(), "every document once");
+    assertEquals(
+        (long) DOCUMENTS * (DOCUMENTS - 1) / 2,
+        table.selectExpr("sum(n)").head().getLong(0),
+        "every value as indexed");
+  }
+
+  @Test
+  void aConnectionResetMidPageFailsTheIndexAndKeepsThePreviousVersion() {
+    assertFailsKeepingPreviousVersion(
+        FaultProxy.Request::isScrollPage, Fault.RESET_MID_BODY, "connection was reset");
+  }
+
+  @Test
+  void aResponseCutInHalfFailsTheIndexAndKeepsThePreviousVersion() {
+    assertFailsKeepingPreviousVersion(
+        FaultProxy.Request::isScrollPage, Fault.CUT_BODY_IN_HALF, "response was cut short");
+  }
+
+  @Test
+  void aShardFailureInAPageFailsTheIndexAndKeepsThePreviousVersion() {
+    assertFailsKeepingPreviousVersion(
+        FaultProxy.Request::isScrollPage, Fault.SHARD_FAILURE, "1 of 2 shards failed");
+  }
+
+  @Test
+  void anExpiredScrollFailsTheIndexAndKeepsThePreviousVersion() {
+    assertFailsKeepingPreviousVersion(
+        FaultProxy.Request::isScrollPage,
+        Fault.SCROLL_CONTEXT_MISSING,
+        "scroll expired or was lost");
+  }
+
+  @Test
+  void aFailingIndexDoesNotStopTheOthersAndOnlyFailedRerunsIt() throws IOException {
+    createIndex("fault-other", 300);
+    proxy.inject(r -> r.path().startsWith("/fault-other/_search"), Fault.SHARD_FAILURE, 100);
+
+    SyncJobIT.Run run = sync("--indices", INDEX + ",fault-other");
+
+    assertEquals(1, run.code(), run.out());
+    assertTrue(run.out().contains(INDEX + " -> "), run.out());
+    assertTrue(run.out().contains("Synced 1 of 2 indices"), run.out());
+    assertTrue(run.out().contains("failed: fault-other"), run.out());
+    assertTrue(run.out().contains("fault-other -> "), run.out());
+    assertTrue(run.out().contains("shards failed"), run.out());
+    assertTrue(Files.exists(warehouse.resolve(RunReport.FILE_NAME)));
+    assertEquals(DOCUMENTS, SyncJobIT.delta(warehouse, TABLE).count());
+
+    proxy.clearFaults();
+    SyncJobIT.Run rerun = sync("--only-failed");
+
+    assertEquals(0, rerun.code(), rerun.err() + rerun.out());
+    assertTrue(rerun.out().contains("Syncing 1 indices"), rerun.out());
+    assertTrue(rerun.out().contains("fault-other -> "), rerun.out());
+    assertFalse(rerun.out().contains(INDEX + " -> "), rerun.out());
+    assertEquals(300, SyncJobIT.delta(warehouse, "fault_other").count());
+
+    SyncJobIT.Run nothing = sync("--only-failed");
+    assertEquals(0, nothing.code(), nothing.err());
+    assertTrue(nothing.out().startsWith("Nothing to rerun"), nothing.out());
+  }
+
+  @Test
+  void aSchemaChangeBetweenRunsIsAppliedAndNamed() {
+    admin()
+        .recreateIndex(
+            "fault-schema", "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"}}}}");
+    admin().bulk("{\"index\":{\"_index\":\"fault-schema\",\"_id\":\"1\"}}\n{\"n\":7}\n");
+    admin().refresh("fault-schema");
+    assertEquals(0, sync("--indices", "fault-schema").code());
+    admin()
+        .recreateIndex(
+            "fault-schema",
+            "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"keyword\"},"
+                + "\"added\":{\"type\":\"boolean\"}}}}");
+    admin()
+        .bulk(
+            "{\"index\":{\"_index\":\"fault-schema\",\"_id\":\"1\"}}\n{\"n\":\"7\",\"added\":true}\n");
+    admin().refresh("fault-schema");
+
+    SyncJobIT.Run run = sync("--indices", "fault-schema");
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("schema: added column added (boolean)"), run.out());
+    assertTrue(run.out().contains("schema: column n changed from bigint to string"), run.out());
+    Row row = SyncJobIT.delta(warehouse, "fault_schema").selectExpr("n", "added").head();
+    assertEquals("7", row.getString(0));
+    assertTrue(row.getBoolean(1));
+  }
+
+  /**
+   * Syncs through the proxy with a fault on every matching request, and checks that the index
+   * failed with a message naming the fault while its table kept the version before, all its rows.
+   */
+  private static void assertFailsKeepingPreviousVersion(
+      Predicate<FaultProxy.Request> matcher, Fault fault, String named) {
+    long versionBefore = version();
+    proxy.inject(matcher, fault, 1);
+
+    SyncJobIT.Run run = sync("--indices", INDEX);
+
+    assertEquals(1, run.code(), run.err() + run.out());
+    assertEquals(1, proxy.injected().size(), String.valueOf(proxy.injected()));
+    assertTrue(run.out().contains(INDEX + " -> "), run.out());
+    assertTrue(run.out().contains("FAILED"), run.out());
+    assertTrue(run.out().contains(named), run.out());
+    assertTrue(run.out().contains("rather than return part of the index"), run.out());
+    assertEquals(versionBefore, version(), "no new Delta version was committed");
+    Dataset<Row> table = SyncJobIT.delta(warehouse, TABLE);
+    assertEquals(DOCUMENTS, table.count());
+    assertEquals(DOCUMENTS, table.select("_id").distinct().count());
+  }
+
+  private static long version() {
+    String path = warehouse.resolve(TABLE).toString();
+    return DeltaTable.forPath(spark(), path).history(1).select("version").head().getLong(0);
+  }
+
+  /** Runs the job against the proxy with short retry waits. */
+  static SyncJobIT.Run sync(String... extra) {
+    List<String> args = new ArrayList<>(List.of(SyncJobIT.argsFor(warehouse, es().password())));
+    args.set(args.indexOf("--url") + 1, proxy.url());
+    args.addAll(List.of("--retry-wait-ms", "20", "--retry-max-wait-ms", "200"));
+    args.addAll(List.of(extra));
+    return SyncJobIT.run(args.toArray(String[]::new));
+  }
+
+  /** An index of two shards with documents {@code {"n": i, "s": "doc-i"}}, ids 0..count-1. */
+  static void createIndex(String index, int count) {
+    admin()
+        .recreateIndex(
+            index,
+            "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},"
+                + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"},"
+                + "\"s\":{\"type\":\"keyword\"}}}}");
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      bulk.append("{\"index\":{\"_index\":\"")
+          .append(index)
+          .append("\",\"_id\":\"")
+          .append(i)
+          .append("\"}}\n{\"n\":")
+          .append(i)
+          .append(",\"s\":\"doc-")
+          .append(i)
+          .append("\"}\n");
+      if (bulk.length() > 4_000_000) {
+        admin().bulk(bulk.toString());
+        bulk.setLength(0);
+      }
+    }
+    if (bulk.length() > 0) {
+      admin().bulk(bulk.toString());
+    }
+    admin().refresh(index);
+  }
+}
