@@ -8,12 +8,17 @@ import io.delta.tables.DeltaTable;
 import io.eslake.IntegrationTest;
 import io.eslake.local.FaultProxy;
 import io.eslake.local.FaultProxy.Fault;
+import io.eslake.local.JvmFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -159,6 +164,85 @@ class FaultIT extends IntegrationTest {
     Row row = SyncJobIT.delta(warehouse, "fault_schema").selectExpr("n", "added").head();
     assertEquals("7", row.getString(0));
     assertTrue(row.getBoolean(1));
+  }
+
+  /**
+   * Starts the sync job in a JVM of its own, holds its scroll pages at the proxy until its Delta
+   * write has begun (a new data file is in the table's folder), kills the JVM, and checks that the
+   * table still reads as the version before, with all its rows.
+   */
+  @Test
+  void aJobKilledDuringTheDeltaWriteLeavesThePreviousVersionWhole() throws Exception {
+    long versionBefore = version();
+    Path folder = warehouse.resolve(TABLE);
+    Set<Path> filesBefore = dataFiles(folder);
+    proxy.inject(FaultProxy.Request::isScrollPage, Fault.DELAY, 100);
+    Path output = Files.createTempFile(warehouse, "killed-job", ".log");
+    Process job = startJobProcess(output, "--indices", INDEX);
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (job.isAlive()
+          && System.nanoTime() < deadline
+          && (proxy.injected().isEmpty() || dataFiles(folder).equals(filesBefore))) {
+        Thread.sleep(100);
+      }
+      assertTrue(job.isAlive(), "the job ended before it could be killed:\n" + tail(output));
+      assertFalse(dataFiles(folder).equals(filesBefore), "the Delta write had begun");
+    } finally {
+      job.destroyForcibly();
+      job.waitFor();
+    }
+    // A killed JVM cannot clear its scrolls; they would live until scroll_keep_alive passes.
+    admin().send("DELETE", "/_search/scroll/_all", null);
+
+    assertEquals(versionBefore, version(), "no version was committed by the killed job");
+    Dataset<Row> table = SyncJobIT.delta(warehouse, TABLE);
+    assertEquals(DOCUMENTS, table.count());
+    assertEquals(DOCUMENTS, table.select("_id").distinct().count());
+    proxy.clearFaults();
+    SyncJobIT.Run again = sync("--indices", INDEX);
+    assertEquals(0, again.code(), again.err() + again.out());
+    assertEquals(DOCUMENTS, SyncJobIT.delta(warehouse, TABLE).count());
+  }
+
+  /** The job as its own JVM, through the proxy, with output to a file. */
+  private static Process startJobProcess(Path output, String... extra) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JvmFlags.spark());
+    command.add("-Xmx512m");
+    command.add("-Dspark.master=local[2]");
+    command.add("-Dspark.driver.host=127.0.0.1");
+    command.add("-Dspark.driver.bindAddress=127.0.0.1");
+    command.add("-Dspark.ui.enabled=false");
+    command.add("-Dspark.sql.shuffle.partitions=4");
+    command.add("-Dspark.sql.warehouse.dir=" + warehouse.resolve("spark-warehouse"));
+    command.add(
+        "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(SyncJob.class.getName());
+    List<String> args = new ArrayList<>(List.of(SyncJobIT.argsFor(warehouse, es().password())));
+    args.set(args.indexOf("--url") + 1, proxy.url());
+    args.addAll(List.of(extra));
+    command.addAll(args);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+  }
+
+  private static Set<Path> dataFiles(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   /**
