@@ -195,7 +195,15 @@ public final class FaultProxy implements AutoCloseable {
     if (fault == Fault.DELAY) {
       sleep(DELAY_MILLIS);
     }
-    HttpResponse<byte[]> response = forward(method, pathAndQuery, headers, body);
+    HttpResponse<byte[]> response;
+    try {
+      response = forward(method, pathAndQuery, headers, body);
+    } catch (IOException e) {
+      // The cluster is down: the client sees its connection reset, as from a node that died.
+      socket.setSoLinger(true, 0);
+      socket.close();
+      return false;
+    }
     byte[] answer = response.body();
     if (fault == Fault.SHARD_FAILURE) {
       answer = withFailedShard(answer);

@@ -65,6 +65,11 @@ public final class LocalElasticsearch implements AutoCloseable {
   private interface Launch {
     void stop();
 
+    /** Stops the node, keeping its data, configuration and port; false where it cannot. */
+    default boolean halt() {
+      return false;
+    }
+
     /** Adds a file-realm user with roles; false where the cluster cannot take one. */
     boolean addFileUser(String user, String password, List<String> roles);
 
@@ -207,6 +212,31 @@ public final class LocalElasticsearch implements AutoCloseable {
     public String distributionName() {
       return name;
     }
+  }
+
+  /**
+   * Stops a node started from the distribution, keeping its data folder and port, for tests of a
+   * cluster that goes away; {@link #startAgain()} brings it back with its indices.
+   *
+   * @throws UnsupportedOperationException for a container or an external cluster
+   */
+  public void halt() {
+    if (!launch.halt()) {
+      throw new UnsupportedOperationException("Only a node started from the distribution halts");
+    }
+  }
+
+  /** Starts a halted node again on the same data folder and port, and waits until it is healthy. */
+  public void startAgain() {
+    if (!(launch instanceof DistributionLaunch distribution)) {
+      throw new UnsupportedOperationException("Only a node started from the distribution halts");
+    }
+    try {
+      distribution.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the local Elasticsearch again", e);
+    }
+    awaitHealthy(distribution);
   }
 
   /** How to start a cluster from the distribution. */
@@ -696,10 +726,28 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
 
     @Override
+    public synchronized boolean halt() {
+      if (process == null) {
+        return false;
+      }
+      terminate();
+      return true;
+    }
+
+    @Override
     public synchronized void stop() {
       if (process == null) {
         return;
       }
+      terminate();
+      try {
+        deleteTree(instance);
+      } catch (IOException e) {
+        // A node folder left behind is removed by the next start in this work folder.
+      }
+    }
+
+    private void terminate() {
       List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
       all.forEach(ProcessHandle::destroy);
       process.destroy();
@@ -712,11 +760,6 @@ public final class LocalElasticsearch implements AutoCloseable {
       }
       process.destroyForcibly();
       process = null;
-      try {
-        deleteTree(instance);
-      } catch (IOException e) {
-        // A node folder left behind is removed by the next start in this work folder.
-      }
     }
 
     @Override

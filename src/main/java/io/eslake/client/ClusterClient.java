@@ -474,7 +474,8 @@ public final class ClusterClient implements Closeable {
       lostAfterSending |=
           t instanceof java.net.SocketException
               || t instanceof java.net.SocketTimeoutException
-              || (t instanceof ConnectionClosedException && isCutShort(t));
+              || (t instanceof ConnectionClosedException
+                  && (isCutShort(t) || REACHED.contains(settings.displayUrl())));
     }
     return idempotent && lostAfterSending;
   }
@@ -566,6 +567,9 @@ public final class ClusterClient implements Closeable {
       }
       if (t instanceof ConnectionClosedException && isCutShort(t)) {
         return ClusterException.cutShort(url, t.getMessage(), e);
+      }
+      if (t instanceof ConnectionClosedException && REACHED.contains(url)) {
+        return ClusterException.closedMidRequest(url, e);
       }
       if (t instanceof ConnectionClosedException) {
         return ClusterException.closedWithoutAnswer(url, e);

@@ -169,6 +169,16 @@ public final class ClusterException extends RuntimeException {
         cause);
   }
 
+  static ClusterException closedMidRequest(String url, Throwable cause) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read an answer of "
+            + url
+            + ": the connection closed before the answer came (a node may have stopped). The"
+            + " read stopped rather than return part of the index.",
+        cause);
+  }
+
   static ClusterException notElasticsearch(String url, String what) {
     return new ClusterException(
         Kind.CONFIGURATION,
