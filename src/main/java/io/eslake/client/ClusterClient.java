@@ -51,6 +51,10 @@ public final class ClusterClient implements Closeable {
   private static final java.util.Set<String> REACHED =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** The cluster's own words when a node holds as many scrolls as it may. */
+  private static final java.util.regex.Pattern TOO_MANY_SCROLLS =
+      java.util.regex.Pattern.compile("Trying to create too many scroll contexts[^\"]*");
+
   private static final String PRODUCT_HEADER = "X-elastic-product";
   private static final String ELASTICSEARCH = "Elasticsearch";
 
@@ -534,7 +538,9 @@ public final class ClusterClient implements Closeable {
       return ClusterException.scrollLost(action.index(), error.reason());
     }
     if (body.contains("max_open_scroll_context")) {
-      return ClusterException.tooManyScrolls(url, action.index(), error.reason());
+      java.util.regex.Matcher limit = TOO_MANY_SCROLLS.matcher(body);
+      String reason = limit.find() ? limit.group() : error.reason();
+      return ClusterException.tooManyScrolls(url, action.index(), reason);
     }
     if (status == 404 && error.type().equals("index_not_found_exception")) {
       return ClusterException.noSuchIndex(error.index().isEmpty() ? action.index() : error.index());
