@@ -153,7 +153,8 @@ class FaultIT extends IntegrationTest {
                 + "\"added\":{\"type\":\"boolean\"}}}}");
     admin()
         .bulk(
-            "{\"index\":{\"_index\":\"fault-schema\",\"_id\":\"1\"}}\n{\"n\":\"7\",\"added\":true}\n");
+            "{\"index\":{\"_index\":\"fault-schema\",\"_id\":\"1\"}}\n"
+                + "{\"n\":\"7\",\"added\":true}\n");
     admin().refresh("fault-schema");
 
     SyncJobIT.Run run = sync("--indices", "fault-schema");
