@@ -65,12 +65,10 @@ class ReportTest {
             .add("added", DataTypes.BooleanType);
 
     assertEquals(
-        List.of(
-            "column n changed from bigint to string",
-            "added column added (boolean)",
-            "dropped column gone (string)"),
+        "added added; removed gone; changed n bigint -> string",
         SchemaChanges.between(before, after));
-    assertTrue(SchemaChanges.between(after, after).isEmpty());
+    assertEquals(SchemaChanges.NONE, SchemaChanges.between(after, after));
+    assertEquals(SchemaChanges.CREATED, SchemaChanges.between(null, after));
   }
 
   @Test
