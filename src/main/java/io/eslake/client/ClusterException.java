@@ -170,12 +170,9 @@ public final class ClusterException extends RuntimeException {
   }
 
   static ClusterException closedMidRequest(String url, Throwable cause) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read an answer of "
-            + url
-            + ": the connection closed before the answer came (a node may have stopped). The"
-            + " read stopped rather than return part of the index.",
+    return incomplete(
+        "an answer of " + url,
+        "the connection closed before the answer came (a node may have stopped)",
         cause);
   }
 
@@ -210,61 +207,35 @@ public final class ClusterException extends RuntimeException {
   }
 
   static ClusterException shardsFailed(String index, int failed, int total, List<String> reasons) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read index '"
-            + index
-            + "' in full: "
-            + failed
+    String why =
+        failed
             + " of "
             + total
             + " shards failed to answer a page ("
             + String.join("; ", reasons)
-            + "). The read stopped rather than return part of the index.",
-        null);
+            + ")";
+    return incomplete("index '" + index + "'", why, null);
   }
 
   static ClusterException timedOut(String index) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read index '"
-            + index
-            + "' in full: a page timed out on the cluster. The read stopped rather than return"
-            + " part of the index.",
-        null);
+    return incomplete("index '" + index + "'", "a page timed out on the cluster", null);
   }
 
   static ClusterException cutShort(String url, String detail, Throwable cause) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read an answer of "
-            + url
-            + " in full: the response was cut short ("
-            + detail
-            + "). The read stopped rather than return part of the index.",
-        cause);
+    return incomplete("an answer of " + url, "the response was cut short (" + detail + ")", cause);
   }
 
   static ClusterException malformedPage(String index, Throwable cause) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read index '"
-            + index
-            + "' in full: a page is not whole JSON, as if cut short ("
-            + deepestMessage(cause).lines().findFirst().orElse("")
-            + "). The read stopped rather than return part of the index.",
+    String detail = deepestMessage(cause).lines().findFirst().orElse("");
+    return incomplete(
+        "index '" + index + "'",
+        "a page is not whole JSON, as if cut short (" + detail + ")",
         cause);
   }
 
   static ClusterException connectionReset(String url, Throwable cause) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read an answer of "
-            + url
-            + " in full: the connection was reset during the response ("
-            + deepestMessage(cause)
-            + "). The read stopped rather than return part of the index.",
-        cause);
+    String why = "the connection was reset during the response (" + deepestMessage(cause) + ")";
+    return incomplete("an answer of " + url, why, cause);
   }
 
   static ClusterException timedOutWaiting(String url, int socketTimeoutMillis, Throwable cause) {
@@ -279,16 +250,12 @@ public final class ClusterException extends RuntimeException {
   }
 
   static ClusterException scrollLost(String index, String reason) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read index '"
-            + index
-            + "' in full: its scroll expired or was lost on the cluster"
-            + " (search_context_missing_exception: "
+    String why =
+        "its scroll expired or was lost on the cluster (search_context_missing_exception: "
             + reason
-            + "). A scroll is dropped when 'scroll_keep_alive' passes between two pages or a node"
-            + " restarts; the read stopped rather than return part of the index.",
-        null);
+            + "; a scroll is dropped when 'scroll_keep_alive' passes between two pages or a node"
+            + " restarts)";
+    return incomplete("index '" + index + "'", why, null);
   }
 
   static ClusterException tooManyScrolls(String url, String index, String reason) {
@@ -313,20 +280,34 @@ public final class ClusterException extends RuntimeException {
   /** A slice that ended with fewer (or more) documents than its scroll counted. */
   public static ClusterException sliceShort(
       String index, int slice, int slices, long read, long expected) {
-    return new ClusterException(
-        Kind.INCOMPLETE_READ,
-        "Cannot read index '"
-            + index
-            + "' in full: slice "
+    String why =
+        "slice "
             + slice
             + " of "
             + slices
             + " ended after "
             + read
             + " documents, but its scroll counted "
-            + expected
+            + expected;
+    return incomplete("index '" + index + "'", why, null);
+  }
+
+  /**
+   * A read that could not be completed in full: it stops, rather than pass part of the index for
+   * the whole of it.
+   *
+   * @param subject what was being read: "index 'x'", or "an answer of" a URL
+   * @param why what went wrong, with the cluster's or the client's own words
+   */
+  private static ClusterException incomplete(String subject, String why, Throwable cause) {
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read "
+            + subject
+            + " in full: "
+            + why
             + ". The read stopped rather than return part of the index.",
-        null);
+        cause);
   }
 
   static String deepestMessage(Throwable failure) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import io.eslake.local.FaultProxy;
 import io.eslake.local.FaultProxy.Fault;
 import io.eslake.local.JvmFlags;
@@ -284,12 +285,16 @@ class FaultIT extends IntegrationTest {
 
   /** An index of two shards with documents {@code {"n": i, "s": "doc-i"}}, ids 0..count-1. */
   static void createIndex(String index, int count) {
-    admin()
-        .recreateIndex(
-            index,
-            "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},"
-                + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"},"
-                + "\"s\":{\"type\":\"keyword\"}}}}");
+    createIndex(admin(), index, count);
+  }
+
+  /** {@link #createIndex(String, int)} on a given cluster. */
+  static void createIndex(AdminClient admin, String index, int count) {
+    admin.recreateIndex(
+        index,
+        "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},"
+            + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"},"
+            + "\"s\":{\"type\":\"keyword\"}}}}");
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < count; i++) {
       bulk.append("{\"index\":{\"_index\":\"")
@@ -302,13 +307,13 @@ class FaultIT extends IntegrationTest {
           .append(i)
           .append("\"}\n");
       if (bulk.length() > 4_000_000) {
-        admin().bulk(bulk.toString());
+        admin.bulk(bulk.toString());
         bulk.setLength(0);
       }
     }
     if (bulk.length() > 0) {
-      admin().bulk(bulk.toString());
+      admin.bulk(bulk.toString());
     }
-    admin().refresh(index);
+    admin.refresh(index);
   }
 }

@@ -35,8 +35,8 @@ class RestartIT extends IntegrationTest {
             LocalElasticsearch.start(LocalElasticsearch.Settings.defaults());
         FaultProxy proxy = new FaultProxy(node.url())) {
       AdminClient admin = node.admin();
-      load(admin, "restart-a", 25_000);
-      load(admin, "restart-b", 300);
+      FaultIT.createIndex(admin, "restart-a", 25_000);
+      FaultIT.createIndex(admin, "restart-b", 300);
       Path password = Files.createTempFile(warehouse, "secret", ".txt");
       Files.writeString(password, node.password());
       List<String> args =
@@ -102,24 +102,5 @@ class RestartIT extends IntegrationTest {
   private static long version(String table) {
     String path = warehouse.resolve(table).toString();
     return DeltaTable.forPath(spark(), path).history(1).select("version").head().getLong(0);
-  }
-
-  private static void load(AdminClient admin, String index, int count) {
-    admin.recreateIndex(
-        index,
-        "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},"
-            + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"}}}}");
-    StringBuilder bulk = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      bulk.append("{\"index\":{\"_index\":\"")
-          .append(index)
-          .append("\",\"_id\":\"")
-          .append(i)
-          .append("\"}}\n{\"n\":")
-          .append(i)
-          .append("}\n");
-    }
-    admin.bulk(bulk.toString());
-    admin.refresh(index);
   }
 }
