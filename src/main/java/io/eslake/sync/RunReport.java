@@ -43,6 +43,7 @@ final class RunReport {
               .put("index", result.index())
               .put("table", result.table())
               .put("succeeded", result.succeeded())
+              .put("status", result.status())
               .put("rows", result.rows());
       if (result.error() != null) {
         entry.put("error", result.error());
@@ -75,7 +76,9 @@ final class RunReport {
     }
     List<String> failed = new ArrayList<>();
     for (JsonNode entry : root.path("indices")) {
-      if (!entry.path("succeeded").asBoolean(true)) {
+      // A skipped index (closed) did not fail: rerunning it would skip it again.
+      if ("failed".equals(entry.path("status").asText("failed"))
+          && !entry.path("succeeded").asBoolean(true)) {
         failed.add(entry.path("index").asText());
       }
     }

@@ -300,6 +300,7 @@ public final class SyncJob {
         written,
         result.seconds(),
         null,
+        null,
         result.rescued(),
         notes);
   }

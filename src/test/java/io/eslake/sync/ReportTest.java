@@ -79,9 +79,13 @@ class ReportTest {
         List.of(
             synced(5),
             IndexResult.failure("orders", "/lake/orders", 2.0, "the connection was reset"),
-            IndexResult.failure("users", "/lake/users", 2.0, "shards failed")));
+            IndexResult.failure("users", "/lake/users", 2.0, "shards failed"),
+            IndexResult.skip("archive", "/lake/archive", "closed")));
 
-    assertEquals(List.of("orders", "users"), RunReport.failedIndices(file));
+    assertEquals(
+        List.of("orders", "users"),
+        RunReport.failedIndices(file),
+        "a skipped (closed) index is not rerun as failed");
     assertTrue(Files.readString(file).contains("the connection was reset"));
     try (var files = Files.list(folder)) {
       assertEquals(1, files.count(), "no temporary file left behind");
