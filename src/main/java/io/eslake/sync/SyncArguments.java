@@ -148,6 +148,13 @@ public final class SyncArguments {
   static final Flag DATABASE =
       new Flag(
           "--database", "ESLAKE_DATABASE", null, "Metastore database to write the tables into.");
+  static final Flag PARALLELISM =
+      new Flag(
+          "--parallelism",
+          "ESLAKE_PARALLELISM",
+          String.valueOf(SyncConfig.DEFAULT_PARALLELISM),
+          "Indices synced at the same time, each as Spark jobs of its own; 1 syncs one after"
+              + " another.");
 
   static final Flag ARRAY_FIELDS =
       Flag.forOption(
@@ -256,6 +263,7 @@ public final class SyncArguments {
           PREFIX,
           WAREHOUSE,
           DATABASE,
+          PARALLELISM,
           ARRAY_FIELDS,
           ARRAY_SAMPLE_SIZE,
           ON_MISMATCH,
@@ -398,7 +406,21 @@ public final class SyncArguments {
         blankToNull(value(REPORT, given, env)),
         Boolean.parseBoolean(value(CHECK, given, env)),
         seconds(value(PROGRESS_INTERVAL, given, env)),
-        Boolean.parseBoolean(value(ONLY_FAILED, given, env)));
+        Boolean.parseBoolean(value(ONLY_FAILED, given, env)),
+        parallelism(value(PARALLELISM, given, env)));
+  }
+
+  private static int parallelism(String value) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed >= 1) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the flag's name.
+    }
+    throw new UsageException(
+        "Cannot use " + PARALLELISM.name() + " " + value + ": give a whole number of 1 or more.");
   }
 
   private static String historyTable(String value, String prefix) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param check whether to only check the connection and list what would be synced
  * @param progressSeconds seconds between progress log lines when the output is not a terminal
  * @param onlyFailed whether to sync only the indices that failed in the last run's report
+ * @param parallelism the most indices synced at the same time, at least 1
  */
 public record SyncConfig(
     Map<String, String> catalogOptions,
@@ -30,9 +31,16 @@ public record SyncConfig(
     String reportFile,
     boolean check,
     double progressSeconds,
-    boolean onlyFailed) {
+    boolean onlyFailed,
+    int parallelism) {
+
+  /** The indices synced at once when no number is given. */
+  public static final int DEFAULT_PARALLELISM = 4;
 
   public SyncConfig {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+    }
     catalogOptions = Map.copyOf(catalogOptions);
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);

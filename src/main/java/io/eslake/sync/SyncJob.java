@@ -15,6 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,8 +45,8 @@ public final class SyncJob {
    */
   private static final String SOURCE_CATALOG_PREFIX = "eslake_sync_source_";
 
-  private static final java.util.concurrent.atomic.AtomicInteger RUNS =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** How long the job's catalog keeps its listing: longer than any run. */
   private static final String RUN_LISTING_TTL = "1440m";
@@ -55,6 +60,7 @@ public final class SyncJob {
   private final SyncConfig config;
   private final PrintStream out;
   private final String sourceCatalog;
+  private volatile int concurrentIndices = 1;
 
   SyncJob(SparkSession spark, SyncConfig config, PrintStream out) {
     this.spark = spark;
@@ -126,21 +132,79 @@ public final class SyncJob {
     }
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
-    out.printf(Locale.ROOT, "Syncing %d indices (run %s)%n", tables.size(), runId);
+    int threads = Math.min(config.parallelism(), Math.max(1, tables.size()));
+    concurrentIndices = threads;
+    out.printf(
+        Locale.ROOT,
+        "Syncing %d indices (run %s), up to %d at a time%n",
+        tables.size(),
+        runId,
+        threads);
     List<IndexResult> results = new ArrayList<>();
     List<RunRecord> records = new ArrayList<>();
-    int position = 0;
-    for (Map.Entry<String, String> entry : tables.entrySet()) {
-      position++;
-      RunRecord record =
-          syncOne(runId, entry.getKey(), entry.getValue(), position, tables.size(), results);
-      out.println(results.get(results.size() - 1).line());
-      records.add(record);
+    for (Outcome outcome : syncEach(runId, tables, threads)) {
+      results.add(outcome.result());
+      records.add(outcome.record());
     }
     writeRerunFile(rerunFile, results);
     int code = summarize(results, (System.nanoTime() - start) / 1e9);
     boolean recorded = recordRun(runId, started, records, err);
     return recorded ? code : EXIT_INDEX_FAILED;
+  }
+
+  /** What syncing one index gave: its result line and its history row. */
+  private record Outcome(IndexResult result, RunRecord record) {}
+
+  /**
+   * Syncs the indices on a bounded pool of driver threads, each submitting the Spark jobs of one
+   * index at a time, so that many small indices overlap their planning, listing and commit
+   * overhead. Each index keeps its own outcome: one failing leaves the others running. Lines are
+   * printed as indices finish; the outcomes come back in the order of the tables.
+   */
+  private List<Outcome> syncEach(String runId, Map<String, String> tables, int threads) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, SyncJob::syncThread);
+    try {
+      List<Future<Outcome>> futures = new ArrayList<>();
+      int position = 0;
+      for (Map.Entry<String, String> entry : tables.entrySet()) {
+        int at = ++position;
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<IndexResult> one = new ArrayList<>(1);
+                  RunRecord record =
+                      syncOne(runId, entry.getKey(), entry.getValue(), at, tables.size(), one);
+                  synchronized (out) {
+                    out.println(one.get(0).line());
+                  }
+                  return new Outcome(one.get(0), record);
+                }));
+      }
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<Outcome> future : futures) {
+        outcomes.add(await(future));
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Thread syncThread(Runnable task) {
+    Thread thread = new Thread(task, "eslake-sync-" + THREADS.incrementAndGet());
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private static Outcome await(Future<Outcome> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("The sync was interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("A sync thread failed", e.getCause());
+    }
   }
 
   /**
@@ -378,8 +442,9 @@ public final class SyncJob {
   }
 
   /** The console to redraw the progress line on, or null when the output is not a terminal. */
+  /** The console to redraw progress on, or null to log it: also when indices sync at once. */
   private PrintStream terminal() {
-    return out == System.out && System.console() != null ? out : null;
+    return out == System.out && System.console() != null && concurrentIndices == 1 ? out : null;
   }
 
   private int summarize(List<IndexResult> results, double seconds) {

@@ -220,6 +220,58 @@ class SyncJobIT extends IntegrationTest {
     assertTrue(run.err().contains("--password-env"), run.err());
   }
 
+  @Test
+  void severalIndicesAtOnceKeepTheirOwnResults() {
+    int indices = 9;
+    for (int i = 0; i < indices; i++) {
+      String index = "sync-many-" + i;
+      admin()
+          .recreateIndex(
+              index,
+              "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
+                  + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\","
+                  + "\"ignore_malformed\":true}}}}");
+      StringBuilder bulk = new StringBuilder();
+      for (int doc = 0; doc <= i * 10; doc++) {
+        String value = i == 4 && doc == 3 ? "\"not a number\"" : String.valueOf(doc);
+        bulk.append("{\"index\":{\"_index\":\"")
+            .append(index)
+            .append("\",\"_id\":\"")
+            .append(doc)
+            .append("\"}}\n{\"n\":")
+            .append(value)
+            .append("}\n");
+      }
+      admin().bulk(bulk.toString());
+      admin().refresh(index);
+    }
+
+    Run run = run(args("--indices", "sync-many-*", "--parallelism", "3", "--on-mismatch", "fail"));
+
+    assertEquals(1, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("up to 3 at a time"), run.out());
+    assertTrue(run.out().contains("Synced 8 of 9 indices"), run.out());
+    assertTrue(run.out().contains("failed: sync-many-4"), run.out());
+    assertTrue(run.out().contains("sync-many-4 -> "), run.out());
+    for (int i = 0; i < indices; i++) {
+      if (i != 4) {
+        assertTrue(run.out().contains("sync-many-" + i + " -> "), run.out());
+        assertEquals(i * 10 + 1, delta("sync_many_" + i).count(), "rows of sync-many-" + i);
+        assertEquals(
+            (long) i * 10 * (i * 10 + 1) / 2,
+            delta("sync_many_" + i).agg(org.apache.spark.sql.functions.sum("n")).head().getLong(0),
+            "values of sync-many-" + i);
+      }
+    }
+  }
+
+  @Test
+  void parallelismBelowOneIsRefused() {
+    Run run = run(args("--parallelism", "0"));
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--parallelism"), run.err());
+  }
+
   private static String simpleSchema(Dataset<Row> table) {
     return String.join(
         ",",
