@@ -315,6 +315,22 @@ public final class ClusterClient implements Closeable {
         .asLong();
   }
 
+  /**
+   * The number of documents behind a name that match a query.
+   *
+   * @param query the query as JSON, or null for all documents
+   */
+  public long count(String name, String query) {
+    if (query == null) {
+      return count(name);
+    }
+    Request request = new Request("POST", "/" + PathSegments.encode(name) + "/_count");
+    request.setEntity(new NStringEntity("{\"query\":" + query + "}", ContentType.APPLICATION_JSON));
+    return json(request, Action.read("count documents in '" + name + "'", name))
+        .path("count")
+        .asLong();
+  }
+
   /** Opens the scroll of one slice and returns its first page. */
   public SearchPage openScroll(ScrollQuery query) {
     Request request = searchRequest(query);

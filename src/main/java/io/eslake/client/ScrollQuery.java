@@ -16,6 +16,8 @@ import java.util.List;
  * @param keepAlive how long the cluster keeps the scroll between pages, e.g. "5m"
  * @param sliceId this slice, from 0
  * @param sliceCount the number of slices; 1 reads the index without slicing
+ * @param query the query selecting the documents, as JSON; null for all documents
+ * @param limit the most documents the slice reads; 0 for no limit
  */
 public record ScrollQuery(
     String index,
@@ -23,11 +25,24 @@ public record ScrollQuery(
     int pageSize,
     String keepAlive,
     int sliceId,
-    int sliceCount)
+    int sliceCount,
+    String query,
+    long limit)
     implements Serializable {
 
   public ScrollQuery {
     sourceIncludes = sourceIncludes == null ? null : List.copyOf(sourceIncludes);
+  }
+
+  /** A read of every document, without a limit. */
+  public ScrollQuery(
+      String index,
+      List<String> sourceIncludes,
+      int pageSize,
+      String keepAlive,
+      int sliceId,
+      int sliceCount) {
+    this(index, sourceIncludes, pageSize, keepAlive, sliceId, sliceCount, null, 0);
   }
 
   /**
@@ -37,7 +52,14 @@ public record ScrollQuery(
    */
   ObjectNode body() {
     ObjectNode body = ClusterClient.JSON.createObjectNode();
-    body.put("size", pageSize);
+    body.put("size", limit > 0 ? (int) Math.min(pageSize, limit) : pageSize);
+    if (query != null) {
+      try {
+        body.set("query", ClusterClient.JSON.readTree(query));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("not a JSON query: " + query, e);
+      }
+    }
     body.putArray("sort").add("_doc");
     if (sourceIncludes == null) {
       body.put("_source", true);

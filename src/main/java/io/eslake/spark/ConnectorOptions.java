@@ -155,6 +155,20 @@ public final class ConnectorOptions implements Serializable {
           String.valueOf(RetryPolicy.DEFAULT_MAX_WAIT_MILLIS),
           "Longest wait before any retry, in milliseconds.");
 
+  public static final Key PUSHDOWN_FILTERS =
+      key(
+          "pushdown_filters",
+          "true",
+          "Ask the cluster to select the rows of WHERE conditions it answers exactly (see the"
+              + " README); false: Spark filters every row.");
+  public static final Key PUSHDOWN_LIMIT =
+      key("pushdown_limit", "true", "Stop reading once a LIMIT's rows are read.");
+  public static final Key PUSHDOWN_AGGREGATES =
+      key(
+          "pushdown_aggregates",
+          "true",
+          "Answer COUNT(*) with the cluster's count instead of reading the documents.");
+
   private static final List<Key> ALL =
       List.of(
           URL,
@@ -186,7 +200,10 @@ public final class ConnectorOptions implements Serializable {
           CACHE_TTL,
           MAX_RETRIES,
           RETRY_WAIT_MS,
-          RETRY_MAX_WAIT_MS);
+          RETRY_MAX_WAIT_MS,
+          PUSHDOWN_FILTERS,
+          PUSHDOWN_LIMIT,
+          PUSHDOWN_AGGREGATES);
 
   private static final List<Key> LISTING =
       List.of(INCLUDE, EXCLUDE, INCLUDE_HIDDEN, INCLUDE_ALIASES, CACHE_TTL);
@@ -225,6 +242,9 @@ public final class ConnectorOptions implements Serializable {
     result.includeAliases();
     result.cacheTtlMillis();
     result.retryPolicy();
+    result.pushdownFilters();
+    result.pushdownLimit();
+    result.pushdownAggregates();
     return result;
   }
 
@@ -411,6 +431,18 @@ public final class ConnectorOptions implements Serializable {
         .map(String::trim)
         .filter(name -> !name.isEmpty())
         .toList();
+  }
+
+  public boolean pushdownFilters() {
+    return bool(PUSHDOWN_FILTERS);
+  }
+
+  public boolean pushdownLimit() {
+    return bool(PUSHDOWN_LIMIT);
+  }
+
+  public boolean pushdownAggregates() {
+    return bool(PUSHDOWN_AGGREGATES);
   }
 
   /**

@@ -33,13 +33,26 @@ final class ElasticsearchScan implements Scan, Batch {
   private final StructType readSchema;
   private final ConnectorOptions options;
   private final List<String> sourceIncludes;
+  private final String query;
+  private final int limit;
 
+  /**
+   * @param query the query selecting the documents, as JSON, or null for all
+   * @param limit the most rows Spark needs, or 0 for all
+   */
   ElasticsearchScan(
-      String index, StructType tableSchema, StructType readSchema, ConnectorOptions options) {
+      String index,
+      StructType tableSchema,
+      StructType readSchema,
+      ConnectorOptions options,
+      String query,
+      int limit) {
     this.index = index;
     this.readSchema = readSchema;
     this.options = options;
     this.sourceIncludes = sourceIncludes(tableSchema, readSchema);
+    this.query = query;
+    this.limit = limit;
   }
 
   @Override
@@ -59,6 +72,8 @@ final class ElasticsearchScan implements Scan, Batch {
         + slices
         + ", page_size="
         + options.pageSize()
+        + (query == null ? "" : ", query=" + query)
+        + (limit == 0 ? "" : ", limit=" + limit)
         + "]";
   }
 
@@ -80,28 +95,40 @@ final class ElasticsearchScan implements Scan, Batch {
     String server;
     try (ClusterClient client = ClusterClient.connect(connection)) {
       layout = client.shardLayout(index);
-      documents = client.count(index);
+      documents = client.count(index, query);
       server = client.knownServer();
     }
     int shards = layout.primaryShards();
     int slices = slices(layout, documents);
+    if (limit > 0 && limit <= options.pageSize()) {
+      slices = 1;
+    }
     List<InputPartition> partitions = new ArrayList<>(slices);
     for (int slice = 0; slice < slices; slice++) {
-      ScrollQuery query =
+      ScrollQuery sliceQuery =
           new ScrollQuery(
-              index, sourceIncludes, options.pageSize(), options.scrollKeepAlive(), slice, slices);
-      partitions.add(new SlicePartition(query, connection));
+              index,
+              sourceIncludes,
+              options.pageSize(),
+              options.scrollKeepAlive(),
+              slice,
+              slices,
+              query,
+              limit);
+      partitions.add(new SlicePartition(sliceQuery, connection));
     }
     LOG.info(
         "Planned read of index '{}' on {}: {} documents in {} primary shards, {} slices of up to {}"
-            + " documents per page, source {}",
+            + " documents per page, source {}, query {}, limit {}",
         index,
         server,
         documents,
         shards,
         slices,
         options.pageSize(),
-        sourceIncludes == null ? "all" : sourceIncludes);
+        sourceIncludes == null ? "all" : sourceIncludes,
+        query == null ? "none" : query,
+        limit == 0 ? "none" : limit);
     return partitions.toArray(InputPartition[]::new);
   }
 

@@ -53,6 +53,9 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
 
   @Override
   public boolean next() throws IOException {
+    if (query.limit() > 0 && documents >= query.limit()) {
+      finished = true;
+    }
     while (!finished) {
       if (page == null) {
         page = scrollId == null ? client.openScroll(query) : client.continueScroll(query, scrollId);

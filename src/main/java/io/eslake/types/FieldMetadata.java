@@ -28,6 +28,14 @@ public final class FieldMetadata {
   /** The {@code element_type} of a {@code dense_vector} field. */
   public static final String ELEMENT_TYPE = "es.element_type";
 
+  /**
+   * Set to false on columns whose indexed terms may differ from their {@code _source} value (an
+   * {@code ignore_above}, {@code normalizer} or {@code null_value}, {@code index: false}, {@code
+   * coerce: false}), so a query on the index would not select exactly the rows a filter on the
+   * column would.
+   */
+  public static final String SEARCH_EXACT = "es.search_exact";
+
   /** The type recorded on the rescue column. */
   static final String RESCUE_TYPE = "_rescued";
 
@@ -39,6 +47,9 @@ public final class FieldMetadata {
     putIfPresent(builder, ELEMENT_TYPE, field.parameter("element_type"));
     if (field.type().equals("constant_keyword")) {
       putIfPresent(builder, VALUE, field.parameter("value"));
+    }
+    if (!searchExact(field)) {
+      builder.putBoolean(SEARCH_EXACT, false);
     }
     return builder.build();
   }
@@ -68,6 +79,19 @@ public final class FieldMetadata {
   /** Whether a column holds its values as JSON text. */
   public static boolean isJson(StructField field) {
     return field.metadata().contains(JSON) && field.metadata().getBoolean(JSON);
+  }
+
+  /** Whether a query on the index selects a column's values exactly as they are in the source. */
+  public static boolean isSearchExact(StructField field) {
+    return !field.metadata().contains(SEARCH_EXACT) || field.metadata().getBoolean(SEARCH_EXACT);
+  }
+
+  private static boolean searchExact(MappedField field) {
+    return field.parameter("ignore_above") == null
+        && field.parameter("normalizer") == null
+        && field.parameter("null_value") == null
+        && !"false".equals(field.parameter("index"))
+        && !"false".equals(field.parameter("coerce"));
   }
 
   /** Whether a column is the rescue column, which holds the values no other column could. */

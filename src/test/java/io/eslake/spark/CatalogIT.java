@@ -182,7 +182,17 @@ class CatalogIT extends IntegrationTest {
   void countingFetchesNoSource() throws IOException {
     try (RecordingProxy proxy = new RecordingProxy(es().url())) {
       registerCatalog("catalog_counted", proxy.url());
-      long count = spark().table("catalog_counted.`cat-plain`").count();
+      long counted = spark().table("catalog_counted.`cat-plain`").count();
+      assertEquals(admin().count("cat-plain"), counted);
+      assertTrue(
+          proxy.exchanges().stream().noneMatch(e -> e.pathAndQuery().contains("scroll=")),
+          "COUNT(*) is answered by _count: " + proxy.exchanges());
+      long count =
+          spark()
+              .read()
+              .option("pushdown_aggregates", "false")
+              .table("catalog_counted.`cat-plain`")
+              .count();
       assertEquals(admin().count("cat-plain"), count);
       JsonNode search =
           proxy.exchanges().stream()

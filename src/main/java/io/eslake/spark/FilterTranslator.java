@@ -1,0 +1,342 @@
+package io.eslake.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eslake.types.FieldMetadata;
+import io.eslake.types.SchemaConverter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.connector.expressions.Expression;
+import org.apache.spark.sql.connector.expressions.Literal;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Turns Spark predicates into Elasticsearch queries, on the driver while a scan is planned. A
+ * predicate is translated only when the cluster's answer agrees with Spark's on every row whose
+ * columns hold a value: a column whose indexed terms are its source values (keyword without
+ * ignore_above or normalizer, whole numbers, double, float, boolean, {@code _id}), compared with a
+ * literal of the column's own type. Text, dates, arrays and objects inside arrays stay with Spark.
+ *
+ * <p>Where a column is null in Spark its document may still hold a value the cluster indexed (an
+ * array in a single-valued column, or a value of another type, kept in the rescue column), so the
+ * cluster may select more documents than Spark would; see {@link #translate}.
+ */
+final class FilterTranslator {
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final Set<String> TERM_TYPES =
+      Set.of(
+          "keyword",
+          "constant_keyword",
+          "long",
+          "integer",
+          "short",
+          "byte",
+          "double",
+          "float",
+          "boolean");
+
+  private final StructType schema;
+  private final boolean nullsAreMissing;
+
+  /**
+   * @param schema the table schema the predicates name columns of
+   * @param nullsAreMissing whether a null column always means the document has no value for it, as
+   *     when a value that cannot fit its column fails the read instead of being rescued
+   */
+  FilterTranslator(StructType schema, boolean nullsAreMissing) {
+    this.schema = schema;
+    this.nullsAreMissing = nullsAreMissing;
+  }
+
+  /**
+   * The query for a predicate, or empty when it cannot be asked of the cluster. The query selects
+   * every row the predicate is true for; it selects no other row when {@link #exact} says so.
+   */
+  Optional<ObjectNode> translate(Predicate predicate) {
+    return Optional.ofNullable(query(predicate));
+  }
+
+  /**
+   * Whether the cluster selects exactly the rows the predicate is true for, so that Spark need not
+   * evaluate it again: only when no column can be null while its document holds a value.
+   */
+  boolean exact() {
+    return nullsAreMissing;
+  }
+
+  /** The queries as one, for the request and for EXPLAIN. */
+  static ObjectNode all(List<ObjectNode> queries) {
+    if (queries.size() == 1) {
+      return queries.get(0);
+    }
+    ObjectNode bool = NODES.objectNode();
+    ArrayNode filter = bool.putObject("bool").putArray("filter");
+    queries.forEach(filter::add);
+    return bool;
+  }
+
+  static String text(ObjectNode query) {
+    try {
+      return JSON.writeValueAsString(query);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ObjectNode query(Predicate predicate) {
+    Expression[] children = predicate.children();
+    return switch (predicate.name()) {
+      case "AND" -> bool("filter", children);
+      case "OR" -> bool("should", children);
+      case "NOT" -> not(children[0]);
+      case "ALWAYS_TRUE" -> NODES.objectNode().set("match_all", NODES.objectNode());
+      case "ALWAYS_FALSE" -> NODES.objectNode().set("match_none", NODES.objectNode());
+      case "IS_NOT_NULL" -> exists(children[0]);
+      case "IS_NULL" -> nullsAreMissing ? notQuery(exists(children[0])) : null;
+      case "=", "<>", "<", "<=", ">", ">=" -> comparison(predicate.name(), children);
+      case "IN" -> in(children);
+      case "STARTS_WITH" -> prefix(children);
+      default -> null;
+    };
+  }
+
+  /**
+   * NOT of a predicate the cluster answers as Spark does wherever the columns hold values; NOT of
+   * IS NOT NULL is left to Spark unless nulls are missing values, for the reason in the class
+   * comment.
+   */
+  private ObjectNode not(Expression child) {
+    if (!(child instanceof Predicate inner)) {
+      return null;
+    }
+    if (!nullsAreMissing && mentionsNullTest(inner)) {
+      return null;
+    }
+    return notQuery(query(inner));
+  }
+
+  private static boolean mentionsNullTest(Predicate predicate) {
+    if (predicate.name().equals("IS_NULL") || predicate.name().equals("IS_NOT_NULL")) {
+      return true;
+    }
+    return Arrays.stream(predicate.children())
+        .anyMatch(c -> c instanceof Predicate p && mentionsNullTest(p));
+  }
+
+  private ObjectNode bool(String occurrence, Expression[] children) {
+    ObjectNode result = NODES.objectNode();
+    ObjectNode bool = result.putObject("bool");
+    ArrayNode clauses = bool.putArray(occurrence);
+    for (Expression child : children) {
+      ObjectNode query = child instanceof Predicate p ? query(p) : null;
+      if (query == null) {
+        return null;
+      }
+      clauses.add(query);
+    }
+    if (occurrence.equals("should")) {
+      bool.put("minimum_should_match", 1);
+    }
+    return result;
+  }
+
+  private static ObjectNode notQuery(ObjectNode query) {
+    if (query == null) {
+      return null;
+    }
+    ObjectNode result = NODES.objectNode();
+    result.putObject("bool").putArray("must_not").add(query);
+    return result;
+  }
+
+  private ObjectNode exists(Expression expression) {
+    Column column = column(expression);
+    if (column == null || column.id()) {
+      return null;
+    }
+    ObjectNode result = NODES.objectNode();
+    result.putObject("exists").put("field", column.path());
+    return result;
+  }
+
+  private ObjectNode comparison(String operator, Expression[] children) {
+    boolean flipped = children[0] instanceof Literal<?>;
+    Column column = column(flipped ? children[1] : children[0]);
+    Expression other = flipped ? children[0] : children[1];
+    if (column == null || !(other instanceof Literal<?> literal)) {
+      return null;
+    }
+    Object value = value(literal, column.type());
+    if (value == null) {
+      return null;
+    }
+    if (operator.equals("=")) {
+      return term(column, value);
+    }
+    if (operator.equals("<>")) {
+      return notQuery(term(column, value));
+    }
+    if (column.id() || column.type().equals(DataTypes.BooleanType)) {
+      return null;
+    }
+    String bound =
+        switch (flipped ? flip(operator) : operator) {
+          case "<" -> "lt";
+          case "<=" -> "lte";
+          case ">" -> "gt";
+          default -> "gte";
+        };
+    ObjectNode result = NODES.objectNode();
+    result.putObject("range").putObject(column.path()).putPOJO(bound, value);
+    return result;
+  }
+
+  private static String flip(String operator) {
+    return switch (operator) {
+      case "<" -> ">";
+      case "<=" -> ">=";
+      case ">" -> "<";
+      default -> "<=";
+    };
+  }
+
+  private ObjectNode term(Column column, Object value) {
+    ObjectNode result = NODES.objectNode();
+    if (column.id()) {
+      result.putObject("ids").putArray("values").addPOJO(value);
+    } else {
+      result.putObject("term").putPOJO(column.path(), value);
+    }
+    return result;
+  }
+
+  private ObjectNode in(Expression[] children) {
+    Column column = column(children[0]);
+    if (column == null) {
+      return null;
+    }
+    ArrayNode values = NODES.arrayNode();
+    for (int i = 1; i < children.length; i++) {
+      Object value = children[i] instanceof Literal<?> l ? value(l, column.type()) : null;
+      if (value == null) {
+        return null;
+      }
+      values.addPOJO(value);
+    }
+    ObjectNode result = NODES.objectNode();
+    if (column.id()) {
+      result.putObject("ids").set("values", values);
+    } else {
+      result.putObject("terms").set(column.path(), values);
+    }
+    return result;
+  }
+
+  private ObjectNode prefix(Expression[] children) {
+    Column column = column(children[0]);
+    if (column == null || column.id() || !column.type().equals(DataTypes.StringType)) {
+      return null;
+    }
+    Object value = children[1] instanceof Literal<?> l ? value(l, column.type()) : null;
+    if (value == null) {
+      return null;
+    }
+    ObjectNode result = NODES.objectNode();
+    result.putObject("prefix").putPOJO(column.path(), value);
+    return result;
+  }
+
+  /** A literal as a JSON value, when its type is the column's; null otherwise. */
+  private static Object value(Literal<?> literal, DataType columnType) {
+    Object value = literal.value();
+    if (value == null || !literal.dataType().equals(columnType)) {
+      return null;
+    }
+    if (value instanceof UTF8String text) {
+      return text.toString();
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return value;
+    }
+    return null;
+  }
+
+  /**
+   * The column a reference names, when the cluster can answer for it: a single value of a term
+   * type, at the top level or inside objects that are not arrays.
+   */
+  private Column column(Expression expression) {
+    if (!(expression instanceof NamedReference reference)) {
+      return null;
+    }
+    String[] names = reference.fieldNames();
+    if (names.length == 1 && names[0].equals(SchemaConverter.ID_COLUMN)) {
+      return new Column("_id", DataTypes.StringType, true);
+    }
+    StructType struct = schema;
+    StringBuilder path = new StringBuilder();
+    for (int i = 0; i < names.length; i++) {
+      StructField field = find(struct, names[i]);
+      if (field == null) {
+        return null;
+      }
+      path.append(i == 0 ? "" : ".").append(FieldMetadata.sourceName(field));
+      String esType = FieldMetadata.type(field);
+      if (i < names.length - 1) {
+        if (!esType.equals("object") || !(field.dataType() instanceof StructType inner)) {
+          return null;
+        }
+        struct = inner;
+        continue;
+      }
+      if (!TERM_TYPES.contains(esType)
+          || !FieldMetadata.isSearchExact(field)
+          || FieldMetadata.isJson(field)
+          || !termType(esType, field.dataType())) {
+        return null;
+      }
+      return new Column(path.toString(), field.dataType(), false);
+    }
+    return null;
+  }
+
+  /** Whether the column's Spark type is the one the reader gives the Elasticsearch type. */
+  private static boolean termType(String esType, DataType type) {
+    return switch (esType) {
+      case "keyword", "constant_keyword" -> type.equals(DataTypes.StringType);
+      case "boolean" -> type.equals(DataTypes.BooleanType);
+      case "double" -> type.equals(DataTypes.DoubleType);
+      case "float" -> type.equals(DataTypes.FloatType);
+      default ->
+          type.equals(DataTypes.LongType)
+              || type.equals(DataTypes.IntegerType)
+              || type.equals(DataTypes.ShortType)
+              || type.equals(DataTypes.ByteType);
+    };
+  }
+
+  private static StructField find(StructType struct, String name) {
+    for (StructField field : struct.fields()) {
+      if (field.name().equals(name)) {
+        return field;
+      }
+    }
+    return null;
+  }
+
+  /** A column the cluster can answer for, by its path in the source. */
+  private record Column(String path, DataType type, boolean id) {}
+}
