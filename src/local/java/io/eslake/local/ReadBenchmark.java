@@ -1,0 +1,398 @@
+package io.eslake.local;
+
+import io.eslake.sync.SyncJob;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The read benchmark: on one index of the flights data (3 million documents, 3 primary shards, one
+ * segment each), the plain client's sliced scroll as the limit, es-hadoop with its default and its
+ * best settings, our catalog read, our sync into Delta against es-hadoop plus Delta's writer, the
+ * sync under a 1 GiB heap, and many small indices synced at once against one after another. Prints
+ * the median of several repetitions, documents per second, ratios, the benchmark JVM's CPU time and
+ * peak heap. Run it with bench/read-benchmark.sh.
+ */
+public final class ReadBenchmark {
+
+  private static final String CATALOG = "bench";
+
+  private final Options options;
+  private final LocalElasticsearch es;
+  private final SparkSession spark;
+  private final Path work;
+  private final Map<String, Measurement> results = new LinkedHashMap<>();
+  private long documents;
+
+  private ReadBenchmark(Options options, LocalElasticsearch es, SparkSession spark, Path work) {
+    this.options = options;
+    this.es = es;
+    this.spark = spark;
+    this.work = work;
+  }
+
+  /** The command line: {@code --reps N}, {@code --only a,b}, {@code --many N}, {@code --serve}. */
+  record Options(int reps, List<String> only, int manyIndices, boolean serve, String index) {
+    static Options parse(String[] args) {
+      int reps = 5;
+      List<String> only = List.of();
+      int many = 200;
+      boolean serve = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--reps" -> reps = Integer.parseInt(args[++i]);
+          case "--only" -> only = Arrays.asList(args[++i].split(","));
+          case "--many" -> many = Integer.parseInt(args[++i]);
+          case "--serve" -> serve = true;
+          default ->
+              throw new IllegalArgumentException(
+                  "Unknown argument "
+                      + args[i]
+                      + ". Use --reps N, --only limit,eshadoop,ours,sync,heap,many, --many N"
+                      + " or --serve.");
+        }
+      }
+      return new Options(reps, only, many, serve, "bench-flights-3m");
+    }
+
+    boolean runs(String part) {
+      return only.isEmpty() || only.contains(part);
+    }
+  }
+
+  /** The median run of a variant, with the cost of the benchmark JVM during that run. */
+  record Measurement(double seconds, long documents, double cpuSeconds, long peakBytes) {
+    double perSecond() {
+      return documents / seconds;
+    }
+  }
+
+  /** One repetition of a variant; returns the documents it read. */
+  @FunctionalInterface
+  interface Run {
+    long once() throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (RuntimeException e) {
+      System.err.println("read-benchmark: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LocalElasticsearch es = LocalElasticsearch.start(LocalElasticsearch.Settings.defaults());
+    Runtime.getRuntime().addShutdownHook(new Thread(es::close, "benchmark-es-stop"));
+    SparkSession spark = LocalSpark.session();
+    spark.sparkContext().setLogLevel("WARN");
+    Path work = Files.createTempDirectory("eslake-benchmark");
+    ReadBenchmark benchmark = new ReadBenchmark(options, es, spark, work);
+    benchmark.load();
+    if (options.serve()) {
+      System.out.println("Serving " + es.url() + " as " + es.username() + "; stop with Ctrl-C");
+      Thread.sleep(Long.MAX_VALUE);
+    }
+    benchmark.runAll();
+    System.exit(0);
+  }
+
+  private void load() {
+    String parquet = SampleData.fetch().file("flights-3m.parquet").toString();
+    documents = BenchmarkIndex.ensureLoaded(spark, es, options.index(), parquet);
+    String prefix = "spark.sql.catalog." + CATALOG;
+    spark.conf().set(prefix, "io.eslake.spark.ElasticsearchCatalog");
+    spark.conf().set(prefix + ".url", es.url());
+    spark.conf().set(prefix + ".username", es.username());
+    spark.conf().set(prefix + ".password", es.password());
+  }
+
+  private void runAll() throws Exception {
+    System.out.printf(
+        Locale.ROOT,
+        "%nRead benchmark: index %s, %,d documents, %d repetitions (median), %d cores%n%n",
+        options.index(),
+        documents,
+        options.reps(),
+        Runtime.getRuntime().availableProcessors());
+    String index = options.index();
+    if (options.runs("limit")) {
+      measure("limit: plain client, sliced scroll, 3 slices", () -> limit(index));
+    }
+    try (ClusterInfoStandIn standIn = new ClusterInfoStandIn(es, "8.19.3")) {
+      if (options.runs("eshadoop")) {
+        measure("es-hadoop, default settings", () -> noop(esHadoop(standIn, false).load(index)));
+        measure("es-hadoop, best settings", () -> noop(esHadoop(standIn, true).load(index)));
+      }
+      if (options.runs("ours")) {
+        measure("eslake catalog read", () -> noop(spark.table(table(index))));
+      }
+      if (options.runs("sync")) {
+        measure("eslake sync into Delta", () -> sync(index, 1, work.resolve("sync")));
+        measure(
+            "es-hadoop read + Delta writer",
+            () -> delta(esHadoop(standIn, true).load(index), work.resolve("es-hadoop-delta")));
+      }
+    }
+    printResults();
+    if (options.runs("heap")) {
+      syncInSmallHeap(index);
+    }
+    if (options.runs("many")) {
+      manyIndices();
+    }
+  }
+
+  private long limit(String index) throws Exception {
+    PlainScroll.Counts counts = PlainScroll.read(es, index, 3, 10_000);
+    return counts.hits();
+  }
+
+  private DataFrameReader esHadoop(ClusterInfoStandIn standIn, boolean best) {
+    java.net.URI proxy = java.net.URI.create(standIn.url());
+    DataFrameReader reader =
+        spark
+            .read()
+            .format("org.elasticsearch.spark.sql")
+            .option("es.nodes", proxy.getHost())
+            .option("es.port", String.valueOf(proxy.getPort()))
+            .option("es.nodes.wan.only", "false")
+            .option("es.net.http.auth.user", es.username())
+            .option("es.net.http.auth.pass", es.password());
+    if (best) {
+      reader =
+          reader
+              .option("es.scroll.size", "10000")
+              .option("es.input.max.docs.per.partition", "1000000");
+    }
+    return reader;
+  }
+
+  private static String table(String index) {
+    return CATALOG + ".`" + index + "`";
+  }
+
+  private long noop(Dataset<Row> rows) {
+    rows.write().format("noop").mode("overwrite").save();
+    return documents;
+  }
+
+  private long delta(Dataset<Row> rows, Path path) {
+    rows.write().format("delta").mode("overwrite").save(path.toString());
+    return documents;
+  }
+
+  private long sync(String indices, int parallelism, Path warehouse) throws IOException {
+    Path passwordFile = work.resolve("password");
+    Files.writeString(passwordFile, es.password());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        SyncJob.run(
+            new String[] {
+              "--url", es.url(),
+              "--username", es.username(),
+              "--password-file", passwordFile.toString(),
+              "--indices", indices,
+              "--warehouse", warehouse.toString(),
+              "--parallelism", String.valueOf(parallelism)
+            },
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
+    if (code != 0) {
+      throw new IllegalStateException("The sync failed: " + out);
+    }
+    return documents;
+  }
+
+  private void measure(String name, Run run) throws Exception {
+    List<Measurement> runs = new ArrayList<>();
+    for (int rep = 0; rep < options.reps(); rep++) {
+      resetPeaks();
+      long cpu = cpuNanos();
+      long start = System.nanoTime();
+      long read = run.once();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      runs.add(new Measurement(seconds, read, (cpuNanos() - cpu) / 1e9, peakHeap()));
+      System.out.printf(Locale.ROOT, "  %s: run %d %.1f s%n", name, rep + 1, seconds);
+    }
+    runs.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
+    Measurement middle = runs.get(runs.size() / 2);
+    if (runs.size() % 2 == 0) {
+      Measurement below = runs.get(runs.size() / 2 - 1);
+      middle =
+          new Measurement(
+              (middle.seconds() + below.seconds()) / 2,
+              middle.documents(),
+              (middle.cpuSeconds() + below.cpuSeconds()) / 2,
+              Math.max(middle.peakBytes(), below.peakBytes()));
+    }
+    results.put(name, middle);
+  }
+
+  private void printResults() {
+    System.out.printf(
+        Locale.ROOT,
+        "%n%-46s %9s %12s %9s %11s%n",
+        "variant",
+        "median s",
+        "docs/s",
+        "CPU s",
+        "peak heap");
+    results.forEach(
+        (name, m) ->
+            System.out.printf(
+                Locale.ROOT,
+                "%-46s %9.1f %,12.0f %9.1f %8d MB%n",
+                name,
+                m.seconds(),
+                m.perSecond(),
+                m.cpuSeconds(),
+                m.peakBytes() >> 20));
+    System.out.println();
+    ratio("eslake catalog read", "limit: plain client, sliced scroll, 3 slices");
+    ratio("eslake catalog read", "es-hadoop, default settings");
+    ratio("eslake catalog read", "es-hadoop, best settings");
+    ratio("eslake sync into Delta", "es-hadoop read + Delta writer");
+  }
+
+  private void ratio(String ours, String other) {
+    Measurement a = results.get(ours);
+    Measurement b = results.get(other);
+    if (a != null && b != null) {
+      System.out.printf(Locale.ROOT, "%s / %s: %.2f%n", ours, other, a.perSecond() / b.perSecond());
+    }
+  }
+
+  /** The sync of the whole index in a JVM of its own with a 1 GiB heap. */
+  private void syncInSmallHeap(String index) throws Exception {
+    Path passwordFile = work.resolve("password");
+    Files.writeString(passwordFile, es.password());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("--add-opens") || a.startsWith("-D"))
+            .toList());
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-Dspark.master=local[2]",
+            "-Dspark.driver.host=127.0.0.1",
+            "-Dspark.driver.bindAddress=127.0.0.1",
+            "-Dspark.ui.enabled=false",
+            SyncJob.class.getName(),
+            "--url",
+            es.url(),
+            "--username",
+            es.username(),
+            "--password-file",
+            passwordFile.toString(),
+            "--indices",
+            index,
+            "--warehouse",
+            work.resolve("small-heap").toString()));
+    long start = System.nanoTime();
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("small-heap.log").toFile())
+            .start();
+    long peakKb = 0;
+    while (child.isAlive()) {
+      peakKb = Math.max(peakKb, highWaterMarkKb(child.pid()));
+      Thread.sleep(200);
+    }
+    int code = child.waitFor();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<String> lines = Files.readAllLines(work.resolve("small-heap.log"));
+    String summary =
+        lines.stream().filter(l -> l.startsWith("Synced ")).findFirst().orElse("no summary");
+    System.out.printf(
+        Locale.ROOT,
+        "%nSync of %s in a child JVM with -Xmx1g: exit %d in %.1f s, peak RSS %d MB: %s%n",
+        index,
+        code,
+        seconds,
+        peakKb >> 10,
+        summary);
+    if (code != 0) {
+      lines.stream().skip(Math.max(0, lines.size() - 20)).forEach(System.out::println);
+    }
+  }
+
+  private static long highWaterMarkKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  /** Many small indices synced one after another, then at the job's default parallelism. */
+  private void manyIndices() throws Exception {
+    int count = options.manyIndices();
+    BenchmarkIndex.ensureMany(es, "bench-many-", count, 1000);
+    long start = System.nanoTime();
+    sync("bench-many-*", 1, work.resolve("many-1"));
+    double sequential = (System.nanoTime() - start) / 1e9;
+    start = System.nanoTime();
+    sync("bench-many-*", 4, work.resolve("many-4"));
+    double parallel = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "%nSync of %d indices of 1,000 documents: one after another %.1f s, 4 at a time %.1f s,"
+            + " %.2f times faster%n",
+        count,
+        sequential,
+        parallel,
+        sequential / parallel);
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeap() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}
