@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /** What one run of the sync job, in this JVM's Spark session, printed and returned. */
-record SyncRun(int code, String out, String err) {
+public record SyncRun(int code, String out, String err) {
 
-  static SyncRun of(List<String> args) {
+  /** Runs the job with these arguments and no environment. */
+  public static SyncRun of(List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =

@@ -11,11 +11,9 @@ import io.eslake.local.AdminClient;
 import io.eslake.local.LocalElasticsearch;
 import io.eslake.local.LocalSpark;
 import io.eslake.local.RecordingProxy;
-import io.eslake.sync.SyncJob;
-import java.io.ByteArrayOutputStream;
+import io.eslake.security.SyncRun;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,18 +210,10 @@ abstract class ServerSuite {
       args.addAll(List.of("--username", server.username(), "--password-file", password.toString()));
     }
     args.addAll(List.of("--warehouse", warehouse.toString(), "--indices", "srv-*"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int code =
-        SyncJob.run(
-            args.toArray(String[]::new),
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+    SyncRun run = SyncRun.of(args);
 
-    String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, printed);
+    assertEquals(0, run.code(), run.out() + run.err());
     Row stats =
         spark()
             .read()
