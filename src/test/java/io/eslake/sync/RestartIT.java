@@ -56,7 +56,10 @@ class RestartIT extends IntegrationTest {
               "--retry-wait-ms",
               "250",
               "--retry-max-wait-ms",
-              "3000");
+              "3000",
+              // One index after the other: the node stops during the first, the second waits.
+              "--parallelism",
+              "1");
       assertEquals(0, run(args).code());
       long versionBefore = version("restart_a");
 
