@@ -266,6 +266,59 @@ public final class ClusterClient implements Closeable {
   }
 
   /**
+   * The names, of those given, that the account may not read, asked in one {@code _has_privileges}
+   * request (which every user may send about itself). A role can hold {@code view_index_metadata}
+   * on an index, and so see it listed, without {@code read}: such a name is not a table. Returns an
+   * empty set when the cluster cannot answer the question (security off, OpenSearch without its
+   * security plugin): every name is kept then, and a read that is refused says why.
+   */
+  public java.util.Set<String> unreadable(java.util.Collection<String> names) {
+    if (names.isEmpty()) {
+      return java.util.Set.of();
+    }
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode entry = body.putArray("index").addObject();
+    names.forEach(entry.putArray("names")::add);
+    entry.putArray("privileges").add(Action.READ);
+    Request request = new Request("POST", "/_security/user/_has_privileges");
+    request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
+    JsonNode answer;
+    try {
+      answer =
+          json(request, new Action("check the read privilege of the listed names", null, null));
+    } catch (ClusterException e) {
+      // The question has no answer here; reads that are refused still name the privilege.
+      return java.util.Set.of();
+    }
+    java.util.Set<String> refused = new java.util.TreeSet<>();
+    answer
+        .path("index")
+        .fields()
+        .forEachRemaining(
+            name -> {
+              if (!name.getValue().path(Action.READ).asBoolean(true)) {
+                refused.add(name.getKey());
+              }
+            });
+    return refused;
+  }
+
+  /**
+   * Fails with the missing privilege named when the account may see a name but not read it.
+   *
+   * @throws ClusterException of kind PERMISSION when {@code _has_privileges} says no
+   */
+  public void requireReadable(String name) {
+    if (!unreadable(List.of(name)).isEmpty()) {
+      throw ClusterException.forbidden(
+          settings.displayUrl(),
+          settings.credentials(),
+          Action.read("read index '" + name + "'", name),
+          "its roles grant 'view_index_metadata' but not 'read'");
+    }
+  }
+
+  /**
    * Returns the mappings of every concrete index behind a name, keyed by concrete index name.
    *
    * @throws ClusterException when no such index exists

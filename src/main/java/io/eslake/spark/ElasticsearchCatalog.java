@@ -148,11 +148,13 @@ public final class ElasticsearchCatalog implements TableCatalog {
       return current;
     }
     ResolvedNames names;
+    java.util.Set<String> unreadable;
     try (ClusterClient client = ClusterClient.connect(options.connection())) {
       names = client.resolve("*", options.includeHidden());
+      unreadable = client.unreadable(TableListing.candidates(names, options));
     }
     try {
-      current = TableListing.of(names, options);
+      current = TableListing.of(names, options, unreadable);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           e.getMessage()
@@ -178,12 +180,13 @@ public final class ElasticsearchCatalog implements TableCatalog {
   }
 
   /**
-   * A name the listing lacks may be one the account has no privilege on: the cluster then says
-   * which privilege is missing, which helps more than "no such table".
+   * A name the listing lacks may be one the account has no privilege on, or may see but not read:
+   * the error then says which privilege is missing, which helps more than "no such table".
    */
   private void requireNotRefused(String table) {
     try (ClusterClient client = ClusterClient.connect(options.connection())) {
       client.mappings(table);
+      client.requireReadable(table);
     } catch (ClusterException e) {
       if (e.kind() == ClusterException.Kind.PERMISSION) {
         throw e;

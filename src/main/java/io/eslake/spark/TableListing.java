@@ -51,11 +51,28 @@ final class TableListing {
   }
 
   /**
-   * The tables of a resolve answer, selected by the catalog's options.
+   * The tables of a resolve answer, selected by the catalog's options, less the names the account
+   * may not read.
    *
    * @throws IllegalArgumentException when the option include names a table that is not listed
    */
-  static TableListing of(ResolvedNames names, ConnectorOptions options) {
+  static TableListing of(
+      ResolvedNames names, ConnectorOptions options, java.util.Set<String> unreadable) {
+    Map<String, Entry> entries = listable(names, options);
+    entries.keySet().removeIf(unreadable::contains);
+    List<String> selected =
+        NameSelection.of(options.include(), options.exclude())
+            .select(List.copyOf(entries.keySet()), "index, data stream or alias");
+    entries.keySet().retainAll(new java.util.HashSet<>(selected));
+    return new TableListing(entries, System.nanoTime());
+  }
+
+  /** The names a resolve answer would list, before the read privilege and the selection. */
+  static java.util.Set<String> candidates(ResolvedNames names, ConnectorOptions options) {
+    return listable(names, options).keySet();
+  }
+
+  private static Map<String, Entry> listable(ResolvedNames names, ConnectorOptions options) {
     Map<String, Entry> entries = new TreeMap<>();
     for (ResolvedNames.Index index : names.indices()) {
       boolean hidden = index.isHidden() && !options.includeHidden();
@@ -72,11 +89,7 @@ final class TableListing {
       }
     }
     entries.keySet().removeIf(name -> name.startsWith("."));
-    List<String> selected =
-        NameSelection.of(options.include(), options.exclude())
-            .select(List.copyOf(entries.keySet()), "index, data stream or alias");
-    entries.keySet().retainAll(new java.util.HashSet<>(selected));
-    return new TableListing(entries, System.nanoTime());
+    return entries;
   }
 
   /** Every table, by name. */

@@ -250,7 +250,9 @@ public class DiscoveryIT extends IntegrationTest {
                         "eslake_disc_reader:",
                         "  indices:",
                         "    - names: ['disc-a', '" + STREAM + "']",
-                        "      privileges: ['read', 'view_index_metadata']"))
+                        "      privileges: ['read', 'view_index_metadata']",
+                        "    - names: ['disc-b']",
+                        "      privileges: ['view_index_metadata']"))
             && es().addFileUser(user, password, List.of("eslake_disc_reader"));
     org.junit.jupiter.api.Assumptions.assumeTrue(fileRealm, "needs a file realm");
     io.eslake.local.LocalElasticsearch.waitUntil(
@@ -270,7 +272,14 @@ public class DiscoveryIT extends IntegrationTest {
             .map(row -> row.getString(1))
             .toList();
 
-    assertEquals(List.of("disc-a", STREAM), all);
+    assertEquals(List.of("disc-a", STREAM), all, "disc-b is seen, not readable: not a table");
+    Map<String, String> options = Map.of("url", es().url(), "username", user, "password", password);
+    try (io.eslake.client.ClusterClient client =
+        io.eslake.client.ClusterClient.connect(ConnectorOptions.of(options).connection())) {
+      assertTrue(
+          client.resolve("*", false).indices().stream().anyMatch(i -> i.name().equals("disc-b")),
+          "the role's view_index_metadata shows disc-b in the resolve answer");
+    }
     assertEquals(1, spark().table(catalog + ".`disc-a`").count());
     assertEquals(12, spark().table(catalog + ".`" + STREAM + "`").count());
   }
