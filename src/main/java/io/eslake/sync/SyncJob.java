@@ -111,6 +111,18 @@ public final class SyncJob {
       registerCatalog();
       List<String> selected =
           IndexSelection.select(listIndices(), config.include(), config.exclude());
+      if (selected.isEmpty()) {
+        // A scheduled run whose pattern matches nothing would otherwise succeed on every run.
+        err.println(
+            "eslake sync: No index to sync: --indices "
+                + (config.include().isEmpty() ? "*" : String.join(",", config.include()))
+                + (config.exclude().isEmpty()
+                    ? ""
+                    : " less --exclude " + String.join(",", config.exclude()))
+                + " matches no index the account can read. Check the patterns (--check lists"
+                + " what would be synced).");
+        return EXIT_USAGE;
+      }
       if (config.onlyFailed()) {
         Set<String> failed = new HashSet<>(RunReport.failedIndices(rerunFile));
         selected = selected.stream().filter(failed::contains).toList();

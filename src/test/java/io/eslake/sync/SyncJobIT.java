@@ -214,6 +214,17 @@ class SyncJobIT extends IntegrationTest {
   }
 
   @Test
+  void aPatternThatMatchesNothingIsAnErrorNotAnEmptySuccess() {
+    Run run = run(args("--indices", "sync-nothing-here-*"));
+    assertEquals(2, run.code(), run.out() + run.err());
+    assertTrue(
+        run.err()
+            .startsWith("eslake sync: No index to sync: --indices sync-nothing-here-* matches no"),
+        run.err());
+    assertFalse(run.out().contains("Synced"), run.out());
+  }
+
+  @Test
   void aSecretOnTheCommandLineIsRefused() {
     Run run = run(args("--password", "secret"));
     assertEquals(2, run.code());
