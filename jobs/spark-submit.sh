@@ -38,4 +38,10 @@ if [[ -n "$delta" ]]; then
   args+=(--packages "$delta")
 fi
 
-exec "${SPARK_SUBMIT:-spark-submit}" "${args[@]}" "$jar" --config "$config" "$@"
+submit="${SPARK_SUBMIT:-spark-submit}"
+if ! command -v "$submit" >/dev/null 2>&1; then
+  echo "spark-submit.sh: no '$submit' command: put Spark 3.5's bin/ on PATH or set SPARK_SUBMIT." \
+    "To try the job without Spark installed, run the quickstart (README)." >&2
+  exit 2
+fi
+exec "$submit" "${args[@]}" "$jar" --config "$config" "$@"

@@ -107,7 +107,11 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
       line.append(String.format(Locale.ROOT, "%,d documents", documents));
     }
     line.append(String.format(Locale.ROOT, ", %,.0f/s, %.1f MB", rate, bytes() / 1e6));
-    if (total >= 0 && rate > 0 && documents < total) {
+    if (total > 0 && documents >= total) {
+      // Reading is done; the commit, the rescue report and the count check follow.
+      line.append(", all read, finishing the table");
+    } else if (total > 0 && rate > 0 && documents * 100 >= total) {
+      // Not before 1% is read: the first pages alone make a time left of days.
       line.append(String.format(Locale.ROOT, ", %s left", duration((total - documents) / rate)));
     }
     return line.toString();

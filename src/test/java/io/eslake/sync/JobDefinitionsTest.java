@@ -95,6 +95,21 @@ class JobDefinitionsTest {
   }
 
   @Test
+  void theScriptSaysWhatToDoWithoutSparkSubmit() throws Exception {
+    Path jar = Files.createFile(dir.resolve("eslake-nosubmit.jar"));
+    ProcessBuilder builder = new ProcessBuilder("bash", "jobs/spark-submit.sh", "--check");
+    builder.environment().put("ESLAKE_JAR", jar.toString());
+    builder.environment().put("SPARK_SUBMIT", dir.resolve("no-spark-here").toString());
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes()).trim();
+
+    assertEquals(2, process.waitFor(), output);
+    assertTrue(output.startsWith("spark-submit.sh: no '"), output);
+    assertTrue(output.contains("set SPARK_SUBMIT"), output);
+  }
+
+  @Test
   void theScriptSaysWhatToDoWithoutAJar() throws Exception {
     ProcessBuilder builder = new ProcessBuilder("bash", "jobs/spark-submit.sh");
     builder.environment().put("ESLAKE_JAR", dir.resolve("missing.jar").toString());
