@@ -10,9 +10,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.http.ConnectionClosedException;
@@ -48,8 +51,7 @@ public final class ClusterClient implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
 
   /** The cluster URLs that answered a request in this JVM, for the retry of a lost node. */
-  private static final java.util.Set<String> REACHED =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<String> REACHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** The cluster's own words when a node holds as many scrolls as it may. */
   private static final java.util.regex.Pattern TOO_MANY_SCROLLS =
@@ -272,9 +274,9 @@ public final class ClusterClient implements Closeable {
    * empty set when the cluster cannot answer the question (security off, OpenSearch without its
    * security plugin): every name is kept then, and a read that is refused says why.
    */
-  public java.util.Set<String> unreadable(java.util.Collection<String> names) {
+  public Set<String> unreadable(Collection<String> names) {
     if (names.isEmpty()) {
-      return java.util.Set.of();
+      return Set.of();
     }
     ObjectNode body = JSON.createObjectNode();
     ObjectNode entry = body.putArray("index").addObject();
@@ -288,9 +290,9 @@ public final class ClusterClient implements Closeable {
           json(request, new Action("check the read privilege of the listed names", null, null));
     } catch (ClusterException e) {
       // The question has no answer here; reads that are refused still name the privilege.
-      return java.util.Set.of();
+      return Set.of();
     }
-    java.util.Set<String> refused = new java.util.TreeSet<>();
+    Set<String> refused = new TreeSet<>();
     answer
         .path("index")
         .fields()

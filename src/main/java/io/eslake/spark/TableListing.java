@@ -1,8 +1,10 @@
 package io.eslake.spark;
 
 import io.eslake.client.ResolvedNames;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -56,19 +58,18 @@ final class TableListing {
    *
    * @throws IllegalArgumentException when the option include names a table that is not listed
    */
-  static TableListing of(
-      ResolvedNames names, ConnectorOptions options, java.util.Set<String> unreadable) {
+  static TableListing of(ResolvedNames names, ConnectorOptions options, Set<String> unreadable) {
     Map<String, Entry> entries = listable(names, options);
     entries.keySet().removeIf(unreadable::contains);
     List<String> selected =
         NameSelection.of(options.include(), options.exclude())
             .select(List.copyOf(entries.keySet()), "index, data stream or alias");
-    entries.keySet().retainAll(new java.util.HashSet<>(selected));
+    entries.keySet().retainAll(new HashSet<>(selected));
     return new TableListing(entries, System.nanoTime());
   }
 
   /** The names a resolve answer would list, before the read privilege and the selection. */
-  static java.util.Set<String> candidates(ResolvedNames names, ConnectorOptions options) {
+  static Set<String> candidates(ResolvedNames names, ConnectorOptions options) {
     return listable(names, options).keySet();
   }
 

@@ -45,7 +45,8 @@ class CatalogIT extends IntegrationTest {
             "PUT",
             "/_index_template/cat-logs",
             "{\"index_patterns\":[\"cat-logs-*\"],\"data_stream\":{},\"priority\":500,"
-                + "\"template\":{\"mappings\":{\"properties\":{\"@timestamp\":{\"type\":\"date\"}}}}}");
+                + "\"template\":{\"mappings\":{\"properties\":"
+                + "{\"@timestamp\":{\"type\":\"date\"}}}}}");
     admin().raw("DELETE", "/_data_stream/cat-logs-app", null, "application/json");
     admin()
         .send(
@@ -214,7 +215,8 @@ class CatalogIT extends IntegrationTest {
                 + "\"mappings\":{\"properties\":{\"tags\":{\"type\":\"keyword\"}}}}");
     admin()
         .bulk(
-            "{\"index\":{\"_index\":\"cat-small-window\",\"_id\":\"w\"}}\n{\"tags\":[\"a\",\"b\"]}\n");
+            "{\"index\":{\"_index\":\"cat-small-window\",\"_id\":\"w\"}}\n"
+                + "{\"tags\":[\"a\",\"b\"]}\n");
     admin().refresh("cat-small-window");
 
     Dataset<Row> table =

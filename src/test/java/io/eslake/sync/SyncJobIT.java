@@ -168,7 +168,8 @@ class SyncJobIT extends IntegrationTest {
     admin()
         .recreateIndex(
             "sync-empty",
-            "{\"mappings\":{\"properties\":{\"a\":{\"type\":\"keyword\"},\"t\":{\"type\":\"date\"}}}}");
+            "{\"mappings\":{\"properties\":{\"a\":{\"type\":\"keyword\"},"
+                + "\"t\":{\"type\":\"date\"}}}}");
     Run run = run(args("--indices", "sync-empty"));
 
     assertEquals(0, run.code(), run.err());

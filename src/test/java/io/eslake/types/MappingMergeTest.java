@@ -23,7 +23,8 @@ class MappingMergeTest {
         MappingMerge.merge(
             List.of(
                 json(
-                    "{'properties':{'a':{'type':'long'},'o':{'properties':{'x':{'type':'date'}}}}}"),
+                    "{'properties':{'a':{'type':'long'},"
+                        + "'o':{'properties':{'x':{'type':'date'}}}}}"),
                 json(
                     "{'properties':{'a':{'type':'long'},'b':{'type':'keyword'},"
                         + "'o':{'properties':{'y':{'type':'ip'}}}}}")),
