@@ -386,6 +386,32 @@ public final class ClusterClient implements Closeable {
         .asLong();
   }
 
+  /**
+   * Sends a search that reads no documents, only aggregations, and returns its parsed answer. Safe
+   * to repeat, so it is retried like a count.
+   *
+   * @param body the search body as JSON
+   * @param what what the search computes, as in "Cannot {what} of 'index'"
+   */
+  public JsonNode aggregate(String name, String body, String what) {
+    Request request = new Request("POST", "/" + PathSegments.encode(name) + "/_search");
+    request.addParameter(
+        "filter_path", "aggregations,_shards.total,_shards.failed,_shards.failures,timed_out");
+    request.setEntity(new NStringEntity(body, ContentType.APPLICATION_JSON));
+    JsonNode answer = json(request, Action.read(what + " of '" + name + "'", name));
+    JsonNode shards = answer.path("_shards");
+    if (shards.path("failed").asInt(0) > 0) {
+      List<String> reasons = new ArrayList<>();
+      shards.path("failures").forEach(f -> reasons.add(f.path("reason").path("reason").asText()));
+      throw ClusterException.shardsFailed(
+          name, shards.path("failed").asInt(), shards.path("total").asInt(), reasons);
+    }
+    if (answer.path("timed_out").asBoolean(false)) {
+      throw ClusterException.timedOut(name);
+    }
+    return answer;
+  }
+
   /** Opens the scroll of one slice and returns its first page. */
   public SearchPage openScroll(ScrollQuery query) {
     Request request = searchRequest(query);

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eslake.types.DateParser;
 import io.eslake.types.FieldMetadata;
 import io.eslake.types.SchemaConverter;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +27,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * predicate is translated only when the cluster's answer agrees with Spark's on every row whose
  * columns hold a value: a column whose indexed terms are its source values (keyword without
  * ignore_above or normalizer, whole numbers, double, float, boolean, {@code _id}), compared with a
- * literal of the column's own type. Text, dates, arrays and objects inside arrays stay with Spark.
+ * literal of the column's own type; and dates compared with timestamps, see {@link #dateRange}.
+ * Text, arrays and objects inside arrays stay with Spark.
  *
  * <p>Where a column is null in Spark its document may still hold a value the cluster indexed (an
  * array in a single-valued column, or a value of another type, kept in the rescue column), so the
@@ -48,8 +51,14 @@ final class FilterTranslator {
           "float",
           "boolean");
 
+  private static final long MICROS_PER_MILLI = 1_000L;
+  private static final long MICROS_PER_SECOND = 1_000_000L;
+
   private final StructType schema;
   private final boolean nullsAreMissing;
+
+  /** Whether the predicate last translated holds a condition the cluster answers only roughly. */
+  private boolean rough;
 
   /**
    * @param schema the table schema the predicates name columns of
@@ -66,15 +75,18 @@ final class FilterTranslator {
    * every row the predicate is true for; it selects no other row when {@link #exact} says so.
    */
   Optional<ObjectNode> translate(Predicate predicate) {
+    rough = false;
     return Optional.ofNullable(query(predicate));
   }
 
   /**
-   * Whether the cluster selects exactly the rows the predicate is true for, so that Spark need not
-   * evaluate it again: only when no column can be null while its document holds a value.
+   * Whether the cluster selects exactly the rows the predicate last translated is true for, so that
+   * Spark need not evaluate it again: only when no column can be null while its document holds a
+   * value, and no condition is on a {@code date} field, which the index holds to the millisecond
+   * while the column holds microseconds.
    */
   boolean exact() {
-    return nullsAreMissing;
+    return nullsAreMissing && !rough;
   }
 
   /** The queries as one, for the request and for EXPLAIN. */
@@ -125,7 +137,12 @@ final class FilterTranslator {
     if (!nullsAreMissing && mentionsNullTest(inner)) {
       return null;
     }
-    return notQuery(query(inner));
+    boolean roughBefore = rough;
+    rough = false;
+    ObjectNode query = query(inner);
+    boolean innerRough = rough;
+    rough = roughBefore || innerRough;
+    return innerRough ? null : notQuery(query);
   }
 
   private static boolean mentionsNullTest(Predicate predicate) {
@@ -183,6 +200,10 @@ final class FilterTranslator {
     if (value == null) {
       return null;
     }
+    if (column.date()) {
+      String dateOperator = flipped ? flip(operator) : operator;
+      return operator.equals("<>") ? null : dateRange(column, dateOperator, (Long) value);
+    }
     if (operator.equals("=")) {
       return term(column, value);
     }
@@ -209,8 +230,49 @@ final class FilterTranslator {
       case "<" -> ">";
       case "<=" -> ">=";
       case ">" -> "<";
-      default -> "<=";
+      case ">=" -> "<=";
+      default -> operator;
     };
+  }
+
+  /**
+   * A comparison of a date column with a timestamp literal (microseconds since the epoch, an
+   * instant whatever the session time zone) as a range with an explicit format. A {@code
+   * date_nanos} field holds every digit the column holds, so its range is exact. A {@code date}
+   * field holds each value cut to the millisecond, so its range is widened to whole milliseconds:
+   * it selects every document the comparison keeps, and Spark evaluates the comparison again.
+   */
+  private ObjectNode dateRange(Column column, String operator, long micros) {
+    ObjectNode result = NODES.objectNode();
+    ObjectNode range = result.putObject("range").putObject(column.path());
+    if (column.esType().equals("date_nanos")) {
+      switch (operator) {
+        case ">=" -> range.put("gte", iso(micros));
+        case ">" -> range.put("gte", iso(micros + 1));
+        case "<=" -> range.put("lt", iso(micros + 1));
+        case "<" -> range.put("lt", iso(micros));
+        default -> range.put("gte", iso(micros)).put("lt", iso(micros + 1));
+      }
+      range.put("format", "strict_date_optional_time_nanos");
+      return result;
+    }
+    rough = true;
+    long floor = Math.floorDiv(micros, MICROS_PER_MILLI);
+    switch (operator) {
+      case ">=" -> range.put("gte", floor);
+      case ">" -> range.put("gte", Math.floorDiv(micros + 1, MICROS_PER_MILLI));
+      case "<=" -> range.put("lte", floor);
+      case "<" -> range.put("lt", -Math.floorDiv(-micros, MICROS_PER_MILLI));
+      default -> range.put("gte", floor).put("lte", floor);
+    }
+    range.put("format", "epoch_millis");
+    return result;
+  }
+
+  private static String iso(long micros) {
+    long seconds = Math.floorDiv(micros, MICROS_PER_SECOND);
+    long nanos = Math.floorMod(micros, MICROS_PER_SECOND) * MICROS_PER_MILLI;
+    return Instant.ofEpochSecond(seconds, nanos).toString();
   }
 
   private ObjectNode term(Column column, Object value) {
@@ -225,7 +287,7 @@ final class FilterTranslator {
 
   private ObjectNode in(Expression[] children) {
     Column column = column(children[0]);
-    if (column == null) {
+    if (column == null || column.date()) {
       return null;
     }
     ArrayNode values = NODES.arrayNode();
@@ -275,42 +337,38 @@ final class FilterTranslator {
   }
 
   /**
-   * The column a reference names, when the cluster can answer for it: a single value of a term
-   * type, at the top level or inside objects that are not arrays.
+   * The column a reference names, when the cluster can answer for it: a single value of a term type
+   * or a date, at the top level or inside objects that are not arrays.
    */
   private Column column(Expression expression) {
-    if (!(expression instanceof NamedReference reference)) {
+    if (expression instanceof NamedReference reference
+        && reference.fieldNames().length == 1
+        && reference.fieldNames()[0].equals(SchemaConverter.ID_COLUMN)) {
+      return new Column("_id", DataTypes.StringType, true, "");
+    }
+    IndexColumn column = IndexColumn.resolve(schema, expression);
+    if (column == null
+        || !FieldMetadata.isSearchExact(column.field())
+        || FieldMetadata.isJson(column.field())) {
       return null;
     }
-    String[] names = reference.fieldNames();
-    if (names.length == 1 && names[0].equals(SchemaConverter.ID_COLUMN)) {
-      return new Column("_id", DataTypes.StringType, true);
-    }
-    StructType struct = schema;
-    StringBuilder path = new StringBuilder();
-    for (int i = 0; i < names.length; i++) {
-      StructField field = find(struct, names[i]);
-      if (field == null) {
-        return null;
-      }
-      path.append(i == 0 ? "" : ".").append(FieldMetadata.sourceName(field));
-      String esType = FieldMetadata.type(field);
-      if (i < names.length - 1) {
-        if (!esType.equals("object") || !(field.dataType() instanceof StructType inner)) {
-          return null;
-        }
-        struct = inner;
-        continue;
-      }
-      if (!TERM_TYPES.contains(esType)
-          || !FieldMetadata.isSearchExact(field)
-          || FieldMetadata.isJson(field)
-          || !termType(esType, field.dataType())) {
-        return null;
-      }
-      return new Column(path.toString(), field.dataType(), false);
-    }
-    return null;
+    String esType = column.esType();
+    boolean searchable =
+        TERM_TYPES.contains(esType)
+            ? termType(esType, column.type())
+            : isDateColumn(column.field());
+    return searchable ? new Column(column.path(), column.type(), false, esType) : null;
+  }
+
+  /**
+   * Whether a column is a date the cluster compares as Spark does: a single timestamp read with a
+   * format that the reader and Elasticsearch parse alike.
+   */
+  static boolean isDateColumn(StructField field) {
+    String esType = FieldMetadata.type(field);
+    return (esType.equals("date") || esType.equals("date_nanos"))
+        && field.dataType().equals(DataTypes.TimestampType)
+        && DateParser.isIsoOrEpoch(FieldMetadata.format(field));
   }
 
   /** Whether the column's Spark type is the one the reader gives the Elasticsearch type. */
@@ -328,15 +386,10 @@ final class FilterTranslator {
     };
   }
 
-  private static StructField find(StructType struct, String name) {
-    for (StructField field : struct.fields()) {
-      if (field.name().equals(name)) {
-        return field;
-      }
-    }
-    return null;
-  }
-
   /** A column the cluster can answer for, by its path in the source. */
-  private record Column(String path, DataType type, boolean id) {}
+  private record Column(String path, DataType type, boolean id, String esType) {
+    boolean date() {
+      return esType.equals("date") || esType.equals("date_nanos");
+    }
+  }
 }

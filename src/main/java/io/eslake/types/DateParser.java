@@ -69,6 +69,29 @@ public final class DateParser {
     return new DateParser(effective, List.copyOf(alternatives));
   }
 
+  /**
+   * Whether every alternative of a format is epoch milliseconds, epoch seconds or one of the ISO
+   * family, which this parser and Elasticsearch read alike to the millisecond; custom patterns and
+   * week- or ordinal-based names are not counted.
+   */
+  public static boolean isIsoOrEpoch(String format) {
+    String effective = format == null || format.isBlank() ? DEFAULT_FORMAT : format;
+    for (String part : effective.split("\\|\\|")) {
+      String name = part.trim().startsWith("8") ? part.trim().substring(1) : part.trim();
+      boolean epoch = name.equals("epoch_millis") || name.equals("epoch_second");
+      if (!epoch && !ISO_PARTS.containsKey(name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a format reads numbers as epoch milliseconds, which may carry a fraction. */
+  public static boolean readsEpochMillis(String format) {
+    String effective = format == null || format.isBlank() ? DEFAULT_FORMAT : format;
+    return effective.contains("epoch_millis");
+  }
+
   /** The format this parser reads. */
   public String format() {
     return format;

@@ -36,6 +36,12 @@ public final class FieldMetadata {
    */
   public static final String SEARCH_EXACT = "es.search_exact";
 
+  /**
+   * Set to false on columns mapped with {@code doc_values: false}, which the cluster cannot
+   * aggregate on.
+   */
+  public static final String AGGREGATABLE = "es.aggregatable";
+
   /** The type recorded on the rescue column. */
   static final String RESCUE_TYPE = "_rescued";
 
@@ -50,6 +56,9 @@ public final class FieldMetadata {
     }
     if (!searchExact(field)) {
       builder.putBoolean(SEARCH_EXACT, false);
+    }
+    if ("false".equals(field.parameter("doc_values"))) {
+      builder.putBoolean(AGGREGATABLE, false);
     }
     return builder.build();
   }
@@ -84,6 +93,11 @@ public final class FieldMetadata {
   /** Whether a query on the index selects a column's values exactly as they are in the source. */
   public static boolean isSearchExact(StructField field) {
     return !field.metadata().contains(SEARCH_EXACT) || field.metadata().getBoolean(SEARCH_EXACT);
+  }
+
+  /** Whether the cluster keeps doc values for a column, which aggregations read. */
+  public static boolean isAggregatable(StructField field) {
+    return !field.metadata().contains(AGGREGATABLE) || field.metadata().getBoolean(AGGREGATABLE);
   }
 
   private static boolean searchExact(MappedField field) {
