@@ -723,12 +723,30 @@ public final class ClusterClient implements Closeable {
         }
         return new ErrorBody(
             error.path("type").asText(""),
-            error.path("reason").asText(body),
+            error.path("reason").asText(body) + shardReason(error),
             error.path("index").asText(""),
             error.isObject());
       } catch (IOException | RuntimeException e) {
         return new ErrorBody("", body.length() > 300 ? body.substring(0, 300) : body, "", false);
       }
+    }
+
+    /**
+     * The first failed shard's own reason and its deepest cause, which say what went wrong where
+     * the top reason says only "all shards failed"; empty when there is none.
+     */
+    private static String shardReason(JsonNode error) {
+      JsonNode reason = error.path("failed_shards").path(0).path("reason");
+      if (reason.isMissingNode()) {
+        return "";
+      }
+      String text = reason.path("reason").asText("");
+      JsonNode cause = reason.path("caused_by");
+      while (cause.path("caused_by").isObject()) {
+        cause = cause.path("caused_by");
+      }
+      String deepest = cause.path("reason").asText("");
+      return " (" + text + (deepest.isEmpty() ? "" : ": " + deepest) + ")";
     }
   }
 

@@ -35,10 +35,12 @@ final class ElasticsearchScan implements Scan, Batch {
   private final List<String> sourceIncludes;
   private final String query;
   private final int limit;
+  private final String aggregateRefusal;
 
   /**
    * @param query the query selecting the documents, as JSON, or null for all
    * @param limit the most rows Spark needs, or 0 for all
+   * @param aggregateRefusal why an aggregate Spark offered was left to Spark, or null
    */
   ElasticsearchScan(
       String index,
@@ -46,13 +48,15 @@ final class ElasticsearchScan implements Scan, Batch {
       StructType readSchema,
       ConnectorOptions options,
       String query,
-      int limit) {
+      int limit,
+      String aggregateRefusal) {
     this.index = index;
     this.readSchema = readSchema;
     this.options = options;
     this.sourceIncludes = sourceIncludes(tableSchema, readSchema);
     this.query = query;
     this.limit = limit;
+    this.aggregateRefusal = aggregateRefusal;
   }
 
   @Override
@@ -74,6 +78,7 @@ final class ElasticsearchScan implements Scan, Batch {
         + options.pageSize()
         + (query == null ? "" : ", query=" + query)
         + (limit == 0 ? "" : ", limit=" + limit)
+        + (aggregateRefusal == null ? "" : ", aggregate not pushed: " + aggregateRefusal)
         + "]";
   }
 

@@ -1,11 +1,17 @@
 package io.eslake.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eslake.client.ClusterClient;
 import io.eslake.types.FieldMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.aggregate.AggregateFunc;
 import org.apache.spark.sql.connector.expressions.aggregate.Aggregation;
 import org.apache.spark.sql.connector.expressions.aggregate.CountStar;
@@ -17,11 +23,14 @@ import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects what a query needs from an index before the scan is planned: the columns, the WHERE
- * conditions the cluster can answer, a LIMIT, and a COUNT(*). Driver only; Spark calls the push
- * methods in this order: filters, aggregation, columns, limit.
+ * conditions the cluster can answer, a LIMIT, and aggregates. Driver only; Spark calls the push
+ * methods in this order: filters, aggregation (asking first whether it can be pushed whole),
+ * columns, limit.
  */
 final class ElasticsearchScanBuilder
     implements ScanBuilder,
@@ -38,6 +47,14 @@ final class ElasticsearchScanBuilder
   private final List<ObjectNode> queries = new ArrayList<>();
   private int limit;
   private boolean countStar;
+  private AggregatePlan aggregate;
+  private String aggregateRefusal;
+  private final Map<String, Decision> decisions = new HashMap<>();
+
+  private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchScanBuilder.class);
+
+  /** Whether an aggregation is pushed: its plan, or why not. */
+  private record Decision(AggregatePlan plan, String refusal) {}
 
   ElasticsearchScanBuilder(String index, StructType tableSchema, ConnectorOptions options) {
     this.index = index;
@@ -90,10 +107,13 @@ final class ElasticsearchScanBuilder
     return pushed.toArray(Predicate[]::new);
   }
 
-  /** Each slice stops after the limit; Spark applies the limit again across slices. */
+  /**
+   * Each slice stops after the limit; Spark applies the limit again across slices. Not taken over a
+   * pushed aggregate, whose groups are few next to the documents.
+   */
   @Override
   public boolean pushLimit(int limit) {
-    if (!options.pushdownLimit() || limit <= 0) {
+    if (!options.pushdownLimit() || limit <= 0 || countStar || aggregate != null) {
       return false;
     }
     this.limit = limit;
@@ -101,31 +121,84 @@ final class ElasticsearchScanBuilder
   }
 
   /**
-   * Takes an ungrouped COUNT(*), which the cluster's count answers exactly whatever the values.
-   * Spark offers it only when every WHERE condition was pushed exactly.
+   * Takes an aggregation the cluster answers exactly: an ungrouped COUNT(*) by {@code _count},
+   * whatever the values; others by aggregations, when {@link AggregateTranslator} and {@link
+   * AggregateProbe} find the answer equal to Spark's. Spark offers an aggregation only when every
+   * WHERE condition was pushed exactly.
    */
   @Override
   public boolean pushAggregation(Aggregation aggregation) {
-    AggregateFunc[] functions = aggregation.aggregateExpressions();
-    boolean onlyCountStar =
-        aggregation.groupByExpressions().length == 0
-            && functions.length == 1
-            && functions[0] instanceof CountStar;
-    countStar = options.pushdownAggregates() && onlyCountStar;
-    return countStar;
+    if (!options.pushdownAggregates()) {
+      return false;
+    }
+    if (onlyCountStar(aggregation)) {
+      countStar = true;
+      return true;
+    }
+    aggregate = decide(aggregation).plan();
+    return aggregate != null;
   }
 
+  /** Asked before {@link #pushAggregation}: only whole pushdowns are taken, never partial ones. */
   @Override
   public boolean supportCompletePushDown(Aggregation aggregation) {
-    return countStar;
+    if (!options.pushdownAggregates()) {
+      return false;
+    }
+    return onlyCountStar(aggregation) || decide(aggregation).plan() != null;
+  }
+
+  private static boolean onlyCountStar(Aggregation aggregation) {
+    AggregateFunc[] functions = aggregation.aggregateExpressions();
+    return aggregation.groupByExpressions().length == 0
+        && functions.length == 1
+        && functions[0] instanceof CountStar;
+  }
+
+  /** Translates and probes an aggregation once, however often Spark asks about it. */
+  private Decision decide(Aggregation aggregation) {
+    return decisions.computeIfAbsent(key(aggregation), k -> probe(aggregation));
+  }
+
+  private Decision probe(Aggregation aggregation) {
+    AggregateTranslator.Outcome outcome =
+        new AggregateTranslator(tableSchema, options.failOnMismatch())
+            .translate(aggregation, index, query(), options.pageSize());
+    String refusal = outcome.reason();
+    if (outcome.plan() != null) {
+      try (ClusterClient client = ClusterClient.connect(options.connection())) {
+        refusal = AggregateProbe.check(client, outcome.plan(), outcome.columns());
+      }
+    }
+    if (refusal != null) {
+      LOG.info("Aggregate on index '{}' left to Spark: {}", index, refusal);
+      aggregateRefusal = refusal;
+      return new Decision(null, refusal);
+    }
+    return new Decision(outcome.plan(), null);
+  }
+
+  private static String key(Aggregation aggregation) {
+    return Stream.concat(
+            Arrays.stream(aggregation.groupByExpressions()).map(Expression::describe),
+            Arrays.stream(aggregation.aggregateExpressions()).map(Expression::describe))
+        .collect(Collectors.joining("|", aggregation.groupByExpressions().length + ":", ""));
+  }
+
+  private String query() {
+    return queries.isEmpty() ? null : FilterTranslator.text(FilterTranslator.all(queries));
   }
 
   @Override
   public Scan build() {
-    String query = queries.isEmpty() ? null : FilterTranslator.text(FilterTranslator.all(queries));
+    String query = query();
     if (countStar) {
       return new CountScan(index, query, options);
     }
-    return new ElasticsearchScan(index, tableSchema, readSchema, options, query, limit);
+    if (aggregate != null) {
+      return new AggregateScan(aggregate, options.connection());
+    }
+    return new ElasticsearchScan(
+        index, tableSchema, readSchema, options, query, limit, aggregateRefusal);
   }
 }

@@ -372,7 +372,7 @@ final class FilterTranslator {
   }
 
   /** Whether the column's Spark type is the one the reader gives the Elasticsearch type. */
-  private static boolean termType(String esType, DataType type) {
+  static boolean termType(String esType, DataType type) {
     return switch (esType) {
       case "keyword", "constant_keyword" -> type.equals(DataTypes.StringType);
       case "boolean" -> type.equals(DataTypes.BooleanType);

@@ -86,12 +86,6 @@ public final class DateParser {
     return true;
   }
 
-  /** Whether a format reads numbers as epoch milliseconds, which may carry a fraction. */
-  public static boolean readsEpochMillis(String format) {
-    String effective = format == null || format.isBlank() ? DEFAULT_FORMAT : format;
-    return effective.contains("epoch_millis");
-  }
-
   /** The format this parser reads. */
   public String format() {
     return format;

@@ -1,0 +1,129 @@
+package io.eslake.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eslake.client.ClusterClient;
+import io.eslake.client.ConnectionSettings;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aggregates answered by the cluster's aggregations: one partition, whose reader asks for the
+ * groups page by page on an executor and hands Spark one row per group. No document is read.
+ */
+final class AggregateScan implements Scan, Batch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AggregateScan.class);
+
+  private final AggregatePlan plan;
+  private final ConnectionSettings connection;
+
+  AggregateScan(AggregatePlan plan, ConnectionSettings connection) {
+    this.plan = plan;
+    this.connection = connection;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return plan.schema();
+  }
+
+  @Override
+  public String description() {
+    return "ElasticsearchScan[index="
+        + plan.index()
+        + ", aggregate="
+        + plan.describe()
+        + (plan.groups().isEmpty() ? "" : ", page_size=" + plan.pageSize())
+        + (plan.query() == null ? "" : ", query=" + plan.query())
+        + "]";
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions() {
+    LOG.info("Aggregating index '{}' on the cluster: {}", plan.index(), plan.describe());
+    return new InputPartition[] {new Aggregated(plan, connection)};
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new AggregateReaderFactory();
+  }
+
+  /** The plan, carried to the executor that asks for it. */
+  record Aggregated(AggregatePlan plan, ConnectionSettings connection) implements InputPartition {}
+
+  /** Makes the reader of the one partition. */
+  static final class AggregateReaderFactory implements PartitionReaderFactory {
+    @Override
+    public PartitionReader<InternalRow> createReader(InputPartition partition) {
+      return new AggregateReader((Aggregated) partition);
+    }
+  }
+
+  /**
+   * Reads the groups page by page; the client is opened with the first page and closed with the
+   * reader. Each page is asked with the previous page's {@code after_key}.
+   */
+  static final class AggregateReader implements PartitionReader<InternalRow> {
+    private final AggregatePlan plan;
+    private final ConnectionSettings connection;
+    private ClusterClient client;
+    private Iterator<InternalRow> page = List.<InternalRow>of().iterator();
+    private JsonNode after;
+    private boolean asked;
+    private InternalRow current;
+
+    AggregateReader(Aggregated partition) {
+      this.plan = partition.plan();
+      this.connection = partition.connection();
+    }
+
+    @Override
+    public boolean next() {
+      while (!page.hasNext()) {
+        if (asked && after == null) {
+          return false;
+        }
+        askNextPage();
+      }
+      current = page.next();
+      return true;
+    }
+
+    private void askNextPage() {
+      if (client == null) {
+        client = ClusterClient.connect(connection);
+      }
+      JsonNode answer = client.aggregate(plan.index(), plan.request(after), "aggregate");
+      asked = true;
+      page = plan.rows(answer).iterator();
+      after = plan.after(answer);
+    }
+
+    @Override
+    public InternalRow get() {
+      return current;
+    }
+
+    @Override
+    public void close() {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+}
