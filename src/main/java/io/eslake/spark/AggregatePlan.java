@@ -237,7 +237,8 @@ record AggregatePlan(
     return value;
   }
 
-  private static JsonNode parse(String json) {
+  /** A query this connector wrote, parsed again to be part of a larger request. */
+  static JsonNode parse(String json) {
     try {
       return JSON.readTree(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

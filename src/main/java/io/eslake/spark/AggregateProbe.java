@@ -41,7 +41,7 @@ final class AggregateProbe {
   static String request(AggregatePlan plan, Map<String, IndexColumn> columns) {
     ObjectNode body = JSON.createObjectNode().put("size", 0).put("track_total_hits", false);
     if (plan.query() != null) {
-      body.set("query", parse(plan.query()));
+      body.set("query", AggregatePlan.parse(plan.query()));
     }
     ObjectNode aggs = body.putObject("aggs");
     int i = 0;
@@ -115,13 +115,5 @@ final class AggregateProbe {
       }
     }
     return paths;
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("Cannot read a query this connector wrote: " + json, e);
-    }
   }
 }
