@@ -56,6 +56,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
   private static final long FRESH_ENOUGH_MILLIS = 100;
 
   private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
+  private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
   private String name;
   private ConnectorOptions options;
   private volatile TableListing cached;
@@ -96,6 +97,19 @@ public final class ElasticsearchCatalog implements TableCatalog {
         .toArray(Identifier[]::new);
   }
 
+  /** A table as loaded, with when: kept for cache_ttl like the listing. */
+  private record Loaded(TableListing.Entry entry, ElasticsearchTable table, long loadedAtNanos) {
+
+    boolean isFresh(TableListing.Entry current, long ttlMillis) {
+      return entry.equals(current) && System.nanoTime() - loadedAtNanos < ttlMillis * 1_000_000L;
+    }
+  }
+
+  /**
+   * The table of an index, data stream or alias. Loading one reads its mapping and a sample of its
+   * documents; the table is then kept for cache_ttl, since Spark loads a table several times for
+   * one statement and the sync job several times for one index.
+   */
   @Override
   public Table loadTable(Identifier ident) throws NoSuchTableException {
     if (ident.namespace().length > 0 || ident.name().startsWith(".")) {
@@ -109,6 +123,25 @@ public final class ElasticsearchCatalog implements TableCatalog {
     if (entry.closed()) {
       throw new ClosedIndexException(entry.name());
     }
+    Loaded kept = loaded.get(entry.name());
+    if (kept != null && kept.isFresh(entry, options.cacheTtlMillis())) {
+      return kept.table();
+    }
+    ElasticsearchTable table = load(ident, entry);
+    if (options.cacheTtlMillis() > 0) {
+      loaded.put(entry.name(), new Loaded(entry, table, System.nanoTime()));
+    }
+    return table;
+  }
+
+  /** Forgets a loaded table, so that the next statement reads its mapping again. */
+  @Override
+  public void invalidateTable(Identifier ident) {
+    loaded.remove(ident.name());
+  }
+
+  private ElasticsearchTable load(Identifier ident, TableListing.Entry entry)
+      throws NoSuchTableException {
     String table = entry.name();
     try (ClusterClient client = ClusterClient.connect(options.connection())) {
       Map<String, JsonNode> mappings = client.mappings(table);
@@ -132,6 +165,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
     } catch (ClusterException e) {
       if (e.kind() == ClusterException.Kind.NOT_FOUND) {
         forgetListing();
+        loaded.remove(table);
         throw new NoSuchTableException(ident);
       }
       throw e;

@@ -36,6 +36,7 @@ final class ElasticsearchScan implements Scan, Batch {
   private final String query;
   private final int limit;
   private final String aggregateRefusal;
+  private InputPartition[] planned;
 
   /**
    * @param query the query selecting the documents, as JSON, or null for all
@@ -92,8 +93,19 @@ final class ElasticsearchScan implements Scan, Batch {
     return this;
   }
 
+  /**
+   * Plans once per scan: Spark may ask again for the same scan (a write plans its query twice), and
+   * each plan asks the cluster for the shard layout and a count.
+   */
   @Override
-  public InputPartition[] planInputPartitions() {
+  public synchronized InputPartition[] planInputPartitions() {
+    if (planned == null) {
+      planned = plan();
+    }
+    return planned.clone();
+  }
+
+  private InputPartition[] plan() {
     ConnectionSettings connection = options.connection();
     ShardLayout layout;
     long documents;
