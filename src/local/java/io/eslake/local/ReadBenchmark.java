@@ -1,5 +1,8 @@
 package io.eslake.local;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import io.eslake.sync.SyncJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,6 +36,9 @@ import org.apache.spark.sql.SparkSession;
 public final class ReadBenchmark {
 
   private static final String CATALOG = "bench";
+  private static final String SYNC = "eslake sync into Delta";
+  private static final String ES_HADOOP_DELTA = "es-hadoop + Delta, same columns";
+  private static final String ES_HADOOP_DELTA_FIELDS = "es-hadoop + Delta, _source fields only";
 
   private final Options options;
   private final LocalElasticsearch es;
@@ -64,8 +71,8 @@ public final class ReadBenchmark {
               throw new IllegalArgumentException(
                   "Unknown argument "
                       + args[i]
-                      + ". Use --reps N, --only limit,eshadoop,ours,sync,heap,many, --many N"
-                      + " or --serve.");
+                      + ". Use --reps N, --only limit,eshadoop,ours,sync,sync-ours,"
+                      + "sync-eshadoop,heap,many, --many N or --serve.");
         }
       }
       return new Options(reps, only, many, serve, "bench-flights-3m");
@@ -143,11 +150,16 @@ public final class ReadBenchmark {
       if (options.runs("ours")) {
         measure("eslake catalog read", () -> noop(spark.table(table(index))));
       }
-      if (options.runs("sync")) {
-        measure("eslake sync into Delta", () -> sync(index, 1, work.resolve("sync")));
+      if (options.runs("sync") || options.runs("sync-ours")) {
+        measure(SYNC, () -> sync(index, 1, work.resolve("sync")));
+      }
+      if (options.runs("sync") || options.runs("sync-eshadoop")) {
         measure(
-            "es-hadoop read + Delta writer",
-            () -> delta(esHadoop(standIn, true).load(index), work.resolve("es-hadoop-delta")));
+            ES_HADOOP_DELTA,
+            () -> delta(sameColumns(esHadoopWithIds(standIn).load(index)), work.resolve("esh")));
+        measure(
+            ES_HADOOP_DELTA_FIELDS,
+            () -> delta(esHadoop(standIn, true).load(index), work.resolve("esh-fields")));
       }
     }
     printResults();
@@ -182,6 +194,29 @@ public final class ReadBenchmark {
               .option("es.input.max.docs.per.partition", "1000000");
     }
     return reader;
+  }
+
+  /** es-hadoop's best settings, with each document's metadata read into a map column. */
+  private DataFrameReader esHadoopWithIds(ClusterInfoStandIn standIn) {
+    return esHadoop(standIn, true)
+        .option("es.read.metadata", "true")
+        .option("es.read.metadata.field", "_metadata");
+  }
+
+  /**
+   * The columns the sync writes: {@code _id} first, the {@code _source} fields, and {@code
+   * _rescued} (null on every row of this index, as in the sync's table).
+   */
+  private static Dataset<Row> sameColumns(Dataset<Row> withMetadata) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(col("_metadata").getItem("_id").as("_id"));
+    for (String field : withMetadata.columns()) {
+      if (!field.equals("_metadata")) {
+        columns.add(col(field));
+      }
+    }
+    columns.add(lit(null).cast("string").as("_rescued"));
+    return withMetadata.select(columns.toArray(Column[]::new));
   }
 
   private static String table(String index) {
@@ -269,7 +304,8 @@ public final class ReadBenchmark {
     ratio("eslake catalog read", "limit: plain client, sliced scroll, 3 slices");
     ratio("eslake catalog read", "es-hadoop, default settings");
     ratio("eslake catalog read", "es-hadoop, best settings");
-    ratio("eslake sync into Delta", "es-hadoop read + Delta writer");
+    ratio(SYNC, ES_HADOOP_DELTA);
+    ratio(SYNC, ES_HADOOP_DELTA_FIELDS);
   }
 
   private void ratio(String ours, String other) {

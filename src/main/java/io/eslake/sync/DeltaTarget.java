@@ -3,6 +3,7 @@ package io.eslake.sync;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,6 +62,10 @@ final class DeltaTarget {
     }
     if (needsColumnMapping(rows.schema())) {
       writer = writer.tableProperty("delta.columnMapping.mode", "name");
+    }
+    Optional<String> statsColumns = StatsColumns.of(rows.schema());
+    if (statsColumns.isPresent()) {
+      writer = writer.tableProperty(StatsColumns.PROPERTY, statsColumns.get());
     }
     writer.createOrReplace();
     return writtenRows(spark);
