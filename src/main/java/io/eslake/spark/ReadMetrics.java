@@ -21,20 +21,24 @@ public final class ReadMetrics {
   /** The description of the pages metric. */
   public static final String PAGES = "scroll pages read from Elasticsearch";
 
+  /** The description of the metric counting documents with a value in the rescue column. */
+  public static final String RESCUED = "documents with values in _rescued";
+
   /** The description of the bytes metric. */
   public static final String BYTES = "response bytes read from Elasticsearch";
 
   private ReadMetrics() {}
 
   static CustomMetric[] supported() {
-    return new CustomMetric[] {new Documents(), new Pages(), new Bytes()};
+    return new CustomMetric[] {new Documents(), new Pages(), new Bytes(), new Rescued()};
   }
 
-  static CustomTaskMetric[] current(long documents, long pages, long bytes) {
+  static CustomTaskMetric[] current(long documents, long pages, long bytes, long rescued) {
     return new CustomTaskMetric[] {
       new Value(Documents.NAME, documents),
       new Value(Pages.NAME, pages),
-      new Value(Bytes.NAME, bytes)
+      new Value(Bytes.NAME, bytes),
+      new Value(Rescued.NAME, rescued)
     };
   }
 
@@ -83,6 +87,18 @@ public final class ReadMetrics {
 
     public Bytes() {
       super(NAME, BYTES);
+    }
+  }
+
+  /**
+   * Documents read with a value in the rescue column. The sync job reads its rescue report back
+   * from the written table only when this is not zero.
+   */
+  public static final class Rescued extends Sum {
+    static final String NAME = "esRescued";
+
+    public Rescued() {
+      super(NAME, RESCUED);
     }
   }
 

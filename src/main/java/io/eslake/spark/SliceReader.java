@@ -34,6 +34,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   private SearchPage page;
   private String scrollId;
   private long documents;
+  private long rescued;
   private long expected = -1;
   private long pages;
   private long bytes;
@@ -64,6 +65,9 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
       decoder.startRow();
       if (page.nextHit(this)) {
         documents++;
+        if (decoder.rescued()) {
+          rescued++;
+        }
         return true;
       }
       endPage();
@@ -74,7 +78,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     long pageBytes = page == null ? 0 : page.bytesRead();
-    return ReadMetrics.current(documents, pages, bytes + pageBytes);
+    return ReadMetrics.current(documents, pages, bytes + pageBytes, rescued);
   }
 
   @Override

@@ -289,7 +289,7 @@ public final class SyncJob {
               : "_id";
       long written =
           target.replaceWith(spark, rows, Map.of("eslake.source.index", index, "eslake.key", key));
-      progress.settle(written);
+      boolean settled = progress.settle(written);
       long countAfter = documentCount(index);
       schemaChanges = SchemaChanges.between(before, target.table(spark).schema());
       List<String> notes = new ArrayList<>();
@@ -297,7 +297,11 @@ public final class SyncJob {
           && !schemaChanges.equals(SchemaChanges.CREATED)) {
         notes.add("schema: " + schemaChanges);
       }
-      List<RescueReport.RescuedField> rescued = RescueReport.of(target.table(spark), rows.schema());
+      // The read counted the documents with rescued values: with none, the table need not be read.
+      List<RescueReport.RescuedField> rescued =
+          settled && progress.rescuedDocuments() == 0
+              ? List.of()
+              : RescueReport.of(target.table(spark), rows.schema());
       rescued.forEach(
           field ->
               LOG.warn(

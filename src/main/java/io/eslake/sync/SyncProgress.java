@@ -46,6 +46,7 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
   private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
   private final Map<Long, Long> documentsByTask = new ConcurrentHashMap<>();
   private final Map<Long, Long> bytesByTask = new ConcurrentHashMap<>();
+  private final Map<Long, Long> rescuedByTask = new ConcurrentHashMap<>();
   private final Set<Integer> runningJobs = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private volatile boolean drawn;
@@ -82,6 +83,11 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
   /** Documents read so far, as last reported by the tasks. */
   long documents() {
     return sum(documentsByTask);
+  }
+
+  /** Documents read so far with a value in the rescue column. */
+  long rescuedDocuments() {
+    return sum(rescuedByTask);
   }
 
   /** Response bytes read so far. */
@@ -153,14 +159,17 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
     } else {
       documentsByTask.remove(task.taskId());
       bytesByTask.remove(task.taskId());
+      rescuedByTask.remove(task.taskId());
     }
   }
 
   /**
    * Waits, at most a few seconds, for the last task ends to reach the listener (Spark delivers them
    * after the write has returned) and for the documents read to reach a known count.
+   *
+   * @return whether they did: the counts are then those of the read's successful tasks
    */
-  void settle(long expectedDocuments) {
+  boolean settle(long expectedDocuments) {
     long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
     while ((!runningJobs.isEmpty() || documents() < expectedDocuments)
         && System.currentTimeMillis() < deadline) {
@@ -171,6 +180,7 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
         break;
       }
     }
+    return runningJobs.isEmpty() && documents() >= expectedDocuments;
   }
 
   /** Stops following: stops the timer, clears the line on a terminal, removes the listener. */
@@ -195,6 +205,8 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
         documentsByTask.merge(taskId, number, Math::max);
       } else if (ReadMetrics.BYTES.equals(name)) {
         bytesByTask.merge(taskId, number, Math::max);
+      } else if (ReadMetrics.RESCUED.equals(name)) {
+        rescuedByTask.merge(taskId, number, Math::max);
       }
     }
   }

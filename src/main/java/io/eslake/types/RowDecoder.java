@@ -72,6 +72,11 @@ public final class RowDecoder {
     return Arrays.stream(schema.fields()).anyMatch(field -> !isIdField(field));
   }
 
+  /** Whether the current row keeps a value in the rescue column. */
+  public boolean rescued() {
+    return rescueOrdinal >= 0 && values[rescueOrdinal] != null;
+  }
+
   /** Clears the row for the next hit. */
   public void startRow() {
     Arrays.fill(values, null);
