@@ -19,8 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>whether any selected document holds several values in a column the plan reads: the cluster
  *       aggregates each of them, while the reader makes the column null and rescues them. The
  *       number of values ({@code value_count}) exceeds the number of documents with a value ({@code
- *       exists}) exactly when one does; a keyword's doc values hold each distinct value once, so an
- *       array repeating one keyword is not seen (see {@link AggregateTranslator});
+ *       exists}) exactly when one does. A keyword's doc values hold each distinct value of a
+ *       document once, so an array repeating one keyword counts as one value, as it reads (see
+ *       {@link AggregateTranslator});
  *   <li>the smallest and largest value and the number of values of each whole-number column the
  *       cluster answers as a double: a MIN or MAX of a long is exact only within 2^53, and a SUM or
  *       AVG only when no partial sum can pass 2^53.

@@ -35,10 +35,11 @@ import org.apache.spark.sql.types.StructType;
  * {@code coerce: false}, {@code doc_values: false}), and a date is read with a format the reader
  * and the cluster parse alike.
  *
- * <p>A keyword column is taken only when a null column always means a missing value ({@code
- * on_mismatch=fail}): an array repeating one keyword ({@code ["a","a"]}) is one value to the index
- * but several to the reader, which rescues them and leaves the column null, and no request short of
- * reading every document tells the two apart.
+ * <p>A keyword column is taken whatever {@code on_mismatch} says: an array repeating one keyword
+ * ({@code ["a","a"]}) is one value to the index, whose doc values hold each distinct keyword of a
+ * document once, and one value to the reader too, which puts it in the column (and keeps the array
+ * in the rescue column). An array of different keywords is several values to both, and the probe
+ * finds it.
  */
 final class AggregateTranslator {
 
@@ -51,15 +52,9 @@ final class AggregateTranslator {
       Set.of("keyword", "long", "integer", "short", "byte", "double", "float", "boolean", "date");
 
   private final StructType schema;
-  private final boolean nullsAreMissing;
 
-  /**
-   * @param nullsAreMissing whether a value that cannot fit its column fails the read rather than
-   *     being rescued
-   */
-  AggregateTranslator(StructType schema, boolean nullsAreMissing) {
+  AggregateTranslator(StructType schema) {
     this.schema = schema;
-    this.nullsAreMissing = nullsAreMissing;
   }
 
   /**
@@ -156,11 +151,6 @@ final class AggregateTranslator {
     if (!FieldMetadata.isSearchExact(column.field())
         || !FieldMetadata.isAggregatable(column.field())) {
       return what + ": the index holds other values than the source (its mapping's parameters)";
-    }
-    if (esType.equals("keyword") && !nullsAreMissing) {
-      return what
-          + ": a keyword column may hold an array repeating one value, which the index holds once"
-          + " and the reader rescues (pushed with on_mismatch=fail)";
     }
     return null;
   }

@@ -162,7 +162,7 @@ final class ElasticsearchScanBuilder
 
   private Decision probe(Aggregation aggregation) {
     AggregateTranslator.Outcome outcome =
-        new AggregateTranslator(tableSchema, options.failOnMismatch())
+        new AggregateTranslator(tableSchema)
             .translate(aggregation, index, query(), options.pageSize());
     String refusal = outcome.reason();
     if (outcome.plan() != null) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -19,11 +22,21 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>A column of one value reads a scalar as itself, and an array holding one value (nulls aside)
  * as that value, an empty array as null; an array of several values cannot fit and is rejected
- * whole. An array column reads an array element by element, flattening inner arrays as
- * Elasticsearch indexes them, keeping nulls in their place; a single value is a list of one; an
- * element that cannot fit is null in its place and rejected alone, under its position.
+ * whole. When those values are plain scalars that all read as the same value ({@code ["a","a"]},
+ * {@code [20,"20"]} in a keyword field), the column still gets that value, as the index holds a
+ * keyword repeated in one document once; the whole array is rejected all the same, so it is kept in
+ * the rescue column or fails the read. An array column reads an array element by element,
+ * flattening inner arrays as Elasticsearch indexes them, keeping nulls in their place; a single
+ * value is a list of one; an element that cannot fit is null in its place and rejected alone, under
+ * its position.
  */
 final class ValueReaders {
+
+  private static final Set<String> NOT_PLAIN_SCALARS =
+      Set.of("geo_point", "point", "geo_shape", "shape", "semantic_text");
+
+  /** An element that does not fit its column, as {@link #plainValue} tells it. */
+  private static final Object NO_FIT = new Object();
 
   private ValueReaders() {}
 
@@ -41,7 +54,15 @@ final class ValueReaders {
     if (type instanceof ArrayType array) {
       return many(path, leaf(field, array.elementType(), path));
     }
-    return one(path, leaf(field, type, path));
+    return one(path, leaf(field, type, path), isPlainScalar(esType, type));
+  }
+
+  /**
+   * Whether the field's values are plain scalars: read without touching the document's rescue
+   * column, and the same value exactly when their Spark values are equal.
+   */
+  private static boolean isPlainScalar(String esType, DataType type) {
+    return !(type instanceof StructType) && !NOT_PLAIN_SCALARS.contains(esType);
   }
 
   /** The leaf of a field's values, whose column (or array element) type is the given one. */
@@ -129,17 +150,22 @@ final class ValueReaders {
     }
   }
 
-  /** A column of one value. */
-  private static ValueReader one(String path, Leaf leaf) {
+  /**
+   * A column of one value.
+   *
+   * @param plainScalar whether an array repeating one value gives the column that value
+   */
+  private static ValueReader one(String path, Leaf leaf, boolean plainScalar) {
     return (parser, decoding) ->
         switch (parser.currentToken()) {
           case VALUE_NULL -> null;
-          case START_ARRAY -> oneFromArray(path, leaf, parser, decoding);
+          case START_ARRAY -> oneFromArray(path, leaf, plainScalar, parser, decoding);
           default -> readOne(leaf, path, parser, decoding);
         };
   }
 
-  private static Object oneFromArray(String path, Leaf leaf, JsonParser parser, Decoding decoding)
+  private static Object oneFromArray(
+      String path, Leaf leaf, boolean plainScalar, JsonParser parser, Decoding decoding)
       throws IOException {
     TokenBuffer copy = JsonValues.buffer(parser);
     if (leaf.readsArrays() && JsonValues.startsWithNumber(copy)) {
@@ -159,14 +185,61 @@ final class ValueReaders {
           });
       return count == 1 ? only[0] : null;
     }
-    if (count > 1) {
-      decoding.reject(
-          path,
-          DecodeException.Kind.SEVERAL_VALUES,
-          "it holds " + count + " values but its column holds one",
-          JsonValues.open(copy));
+    if (count == 0) {
+      return null;
     }
-    return null;
+    Object repeated = plainScalar ? repeatedValue(leaf, JsonValues.open(copy), decoding) : null;
+    decoding.reject(
+        path,
+        DecodeException.Kind.SEVERAL_VALUES,
+        "it holds " + count + " values but its column holds one",
+        JsonValues.open(copy));
+    return repeated;
+  }
+
+  /**
+   * The one value every non-null element of an array reads as, or null when they differ, when one
+   * does not fit, or when none has a value ({@code ["", ""]} in a number field).
+   */
+  private static Object repeatedValue(Leaf leaf, JsonParser array, Decoding decoding)
+      throws IOException {
+    Object[] found = new Object[1];
+    boolean[] differs = new boolean[1];
+    JsonValues.forEach(
+        array,
+        leaf,
+        (element, index) -> {
+          Object value = differs[0] ? null : plainValue(leaf, element, decoding);
+          element.skipChildren();
+          if (value == NO_FIT) {
+            differs[0] = true;
+          } else if (value != null && found[0] == null) {
+            found[0] = value;
+          } else if (value != null && !sameValue(found[0], value)) {
+            differs[0] = true;
+          }
+        });
+    return differs[0] ? null : found[0];
+  }
+
+  /** A plain scalar element's value; null for a null or no value; {@link #NO_FIT} for a misfit. */
+  private static Object plainValue(Leaf leaf, JsonParser element, Decoding decoding)
+      throws IOException {
+    if (element.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    try {
+      return leaf.read(element, decoding);
+    } catch (Mismatch mismatch) {
+      return NO_FIT;
+    }
+  }
+
+  private static boolean sameValue(Object first, Object other) {
+    if (first instanceof byte[] bytes && other instanceof byte[] otherBytes) {
+      return Arrays.equals(bytes, otherBytes);
+    }
+    return Objects.equals(first, other);
   }
 
   /** An array column. */

@@ -112,6 +112,60 @@ class RowDecoderTest {
   }
 
   @Test
+  void anArrayRepeatingOneValueGivesThatValueAndIsKeptWhole() {
+    Map<String, Object> row =
+        DecodedRows.decode(
+            CORE,
+            "d9",
+            "{\"author\":{\"name\":[\"ann\",null,[\"ann\"]]},\"title\":[20,\"20\"],"
+                + "\"rank\":[5,\"5\",5.9],\"active\":[true,\"true\"],"
+                + "\"created\":[\"2020-01-02\",1577923200000],\"score\":[\"\",2.5]}");
+    assertEquals(Map.of("name", "ann"), row.get("author"));
+    assertEquals("20", row.get("title"));
+    assertEquals(5, row.get("rank"));
+    assertEquals(true, row.get("active"));
+    assertEquals(1577923200000000L, row.get("created"));
+    assertEquals(2.5, row.get("score"));
+    assertEquals(
+        "{\"author.name\":[\"ann\",null,[\"ann\"]],\"title\":[20,\"20\"],"
+            + "\"rank\":[5,\"5\",5.9],\"active\":[true,\"true\"],"
+            + "\"created\":[\"2020-01-02\",1577923200000],\"score\":[\"\",2.5]}",
+        row.get("_rescued"));
+  }
+
+  @Test
+  void anArrayOfDifferentOrUnfitValuesLeavesTheColumnNull() {
+    Map<String, Object> row =
+        DecodedRows.decode(
+            CORE,
+            "d10",
+            "{\"author\":{\"name\":[\"ann\",\"Ann\"]},\"title\":[1.0,1],"
+                + "\"rank\":[\"x\",\"x\"],\"score\":[0.0,-0.0],\"views\":[\"\",\"\"],"
+                + "\"shape\":[\"POINT (1 2)\",\"POINT (1 2)\"]}");
+    for (String column : List.of("author", "title", "rank", "score", "views", "shape")) {
+      assertNull(
+          column.equals("author") ? ((Map<?, ?>) row.get(column)).get("name") : row.get(column),
+          column);
+    }
+    String rescued = (String) row.get("_rescued");
+    for (String path : List.of("author.name", "title", "rank", "score", "views", "shape")) {
+      assertTrue(rescued.contains("\"" + path + "\":["), path + " in " + rescued);
+    }
+  }
+
+  @Test
+  void anArrayRepeatingOneValueFailsTheReadWhenAsked() {
+    RowDecoder failing = RowDecoder.forSchema(CORE, true);
+    DecodeException e =
+        assertThrows(
+            DecodeException.class,
+            () ->
+                DecodedRows.decode(failing, CORE, "d11", "{\"author\":{\"name\":[\"a\",\"a\"]}}"));
+    assertEquals("author.name", e.fieldPath());
+    assertEquals(DecodeException.Kind.SEVERAL_VALUES, e.kind());
+  }
+
+  @Test
   void anArrayOfOneValueIsThatValue() {
     Map<String, Object> row = DecodedRows.decode(CORE, "d7", "{\"rank\":[4],\"title\":[]}");
     assertEquals(4, row.get("rank"));
