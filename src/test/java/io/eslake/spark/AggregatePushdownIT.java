@@ -27,6 +27,8 @@ class AggregatePushdownIT extends IntegrationTest {
   private static final String MIXED = "agg-mixed";
   private static final String WIDE = "agg-wide";
   private static final String HUGE = "agg-huge";
+  private static final String REPEATS = "agg-repeats";
+  private static final String DIFFERENT = "agg-different";
   private static final int DOCUMENTS = 2_600;
   private static final int PAGE = 500;
 
@@ -61,13 +63,22 @@ class AggregatePushdownIT extends IntegrationTest {
       String huge = "{\"b\":" + (i % 2 == 0) + ",\"big\":" + ((1L << 60) + i) + "}";
       wide.append(action(HUGE, i)).append(huge).append('\n');
     }
-    for (String index : List.of(CLEAN, MIXED, WIDE, HUGE)) {
+    StringBuilder repeats = new StringBuilder();
+    for (int i = 0; i < REPEATED_KEYWORDS.size(); i++) {
+      String doc = "{\"kw\":" + REPEATED_KEYWORDS.get(i) + ",\"n\":" + i + "}";
+      repeats.append(action(REPEATS, i)).append(doc).append('\n');
+      repeats.append(action(DIFFERENT, i)).append(doc).append('\n');
+    }
+    repeats.append(action(DIFFERENT, 99)).append("{\"kw\":[\"a\",\"b\"],\"n\":1}\n");
+    List<String> indices = List.of(CLEAN, MIXED, WIDE, HUGE, REPEATS, DIFFERENT);
+    for (String index : indices) {
       admin().recreateIndex(index, MAPPING);
     }
     admin().bulk(clean.toString());
     admin().bulk(mixed.toString());
     admin().bulk(wide.toString());
-    List.of(CLEAN, MIXED, WIDE, HUGE).forEach(admin()::refresh);
+    admin().bulk(repeats.toString());
+    indices.forEach(admin()::refresh);
     registerCatalog(CATALOG);
     spark().conf().set("spark.sql.catalog." + CATALOG + ".array_sample_size", "0");
     spark().conf().set("spark.sql.catalog." + CATALOG + ".array_fields", "tags");
@@ -79,6 +90,25 @@ class AggregatePushdownIT extends IntegrationTest {
   static void restoreTimeZone() {
     spark().conf().set("spark.sql.session.timeZone", previousTimeZone);
   }
+
+  /**
+   * Keywords as arrays repeating one value, which the index holds once and the reader puts in the
+   * column, next to single values, nulls and empty arrays.
+   */
+  private static final List<String> REPEATED_KEYWORDS =
+      List.of(
+          "[\"a\",\"a\"]",
+          "[\"a\",null]",
+          "\"a\"",
+          "\"b\"",
+          "[[\"b\"],\"b\",null]",
+          "[]",
+          "[null]",
+          "null",
+          "[20,\"20\"]",
+          "20",
+          "[true,\"true\"]",
+          "\"\"");
 
   /** About half of the documents have a keyword of their own, so there are ~1,300 groups. */
   private static String document(int i) {
@@ -164,8 +194,11 @@ class AggregatePushdownIT extends IntegrationTest {
             "SELECT obj.code, MIN(big), MAX(big), SUM(s), COUNT(kw) FROM %s GROUP BY obj.code",
             "SELECT grp, b, COUNT(*), MAX(ts) FROM %s GROUP BY grp, b");
     for (String query : withKeywords) {
-      assertPushed(CLEAN, query, "fail");
+      for (String onMismatch : List.of("rescue", "fail")) {
+        assertPushed(CLEAN, query, onMismatch);
+      }
     }
+    assertPushed(MIXED, "SELECT kw, COUNT(*), COUNT(kw) FROM %s GROUP BY kw", "rescue");
     String plan =
         assertPushed(MIXED, "SELECT ts, MAX(big), AVG(big) FROM %s GROUP BY ts", "rescue");
     assertTrue(plan.contains("by composite aggregation on [ts]"), plan);
@@ -223,9 +256,7 @@ class AggregatePushdownIT extends IntegrationTest {
         assertNotPushed(CLEAN, query, onMismatch);
       }
     }
-    String plan = assertNotPushed(CLEAN, "SELECT kw, COUNT(*) FROM %s GROUP BY kw", "rescue");
-    assertTrue(plan.contains("a keyword column may hold an array"), plan);
-    plan = assertNotPushed(CLEAN, "SELECT b, SUM(d) FROM %s GROUP BY b", "rescue");
+    String plan = assertNotPushed(CLEAN, "SELECT b, SUM(d) FROM %s GROUP BY b", "rescue");
     assertTrue(plan.contains("SUM(d): a floating-point sum depends on the order"), plan);
     plan = assertNotPushed(MIXED, "SELECT ts, SUM(n) FROM %s GROUP BY ts", "rescue");
     assertTrue(plan.contains("column n holds several values"), plan);
@@ -237,6 +268,35 @@ class AggregatePushdownIT extends IntegrationTest {
     assertTrue(plan.contains("pass 2^53"), plan);
     plan = assertNotPushed(HUGE, "SELECT b, MIN(big) FROM %s GROUP BY b", "rescue");
     assertTrue(plan.contains("pass 2^53"), plan);
+  }
+
+  @Test
+  void keywordArraysRepeatingOneValueArePushedInTheDefaultMode() {
+    List<String> queries =
+        List.of(
+            "SELECT kw, COUNT(*), COUNT(kw), SUM(n) FROM %s GROUP BY kw",
+            "SELECT COUNT(kw), COUNT(*), MIN(n) FROM %s",
+            "SELECT kw, b, COUNT(*) FROM %s GROUP BY kw, b");
+    for (String query : queries) {
+      String plan = assertPushed(REPEATS, query, "rescue");
+      assertFalse(plan.contains("Filter "), plan);
+    }
+    List<Row> groups =
+        on(REPEATS, "rescue", "SELECT kw, COUNT(*) FROM %s GROUP BY kw ORDER BY kw")
+            .collectAsList();
+    assertEquals("[[null,3], [,1], [20,2], [a,3], [b,2], [true,1]]", groups.toString());
+    Row counted = on(REPEATS, "rescue", "SELECT COUNT(kw), COUNT(*) FROM %s").head();
+    assertEquals("[9,12]", counted.toString());
+
+    for (String query : queries) {
+      String plan = assertNotPushed(DIFFERENT, query, "rescue");
+      assertTrue(plan.contains("column kw holds several values"), plan);
+    }
+    assertEquals(
+        "[[null,4], [,1], [20,2], [a,3], [b,2], [true,1]]",
+        on(DIFFERENT, "rescue", "SELECT kw, COUNT(*) FROM %s GROUP BY kw ORDER BY kw")
+            .collectAsList()
+            .toString());
   }
 
   @Test
