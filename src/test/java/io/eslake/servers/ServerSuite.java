@@ -187,7 +187,10 @@ abstract class ServerSuite {
       String proxied = register(catalog + "_proxied", proxy.url());
       List<Row> rows =
           spark()
-              .sql("SELECT word, count(*) FROM " + proxied + ".`srv-docs` GROUP BY word")
+              .sql(
+                  "SELECT upper(word), count(*) FROM "
+                      + proxied
+                      + ".`srv-docs` GROUP BY upper(word)")
               .collectAsList();
 
       String body =
