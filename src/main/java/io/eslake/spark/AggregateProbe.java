@@ -8,8 +8,11 @@ import io.eslake.client.ClusterException;
 import io.eslake.spark.AggregatePlan.Function;
 import io.eslake.spark.AggregatePlan.Metric;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -45,12 +48,7 @@ final class AggregateProbe {
       body.set("query", AggregatePlan.parse(plan.query()));
     }
     ObjectNode aggs = body.putObject("aggs");
-    int i = 0;
-    for (String path : columns.keySet()) {
-      aggs.putObject("documents_" + i).putObject("filter").putObject("exists").put("field", path);
-      aggs.putObject("values_" + i).putObject("value_count").put("field", path);
-      i++;
-    }
+    addValueCounts(aggs, columns.keySet());
     for (String path : statsPaths(plan)) {
       aggs.putObject("stats:" + path).putObject("stats").put("field", path);
     }
@@ -72,19 +70,74 @@ final class AggregateProbe {
     return verdict(answer.path("aggregations"), plan, new ArrayList<>(columns.keySet()));
   }
 
+  /**
+   * The columns, of those given, that hold at most one value in every document of the index (a
+   * keyword's repeats counted once): there the reader's column holds what the index holds, so a
+   * null means a missing value and a condition on the column selects what Spark selects. One search
+   * over the whole index, not only the documents a query selects, since a condition such as {@code
+   * IS NULL} is decided on the documents the query leaves out too; it returns no document. Empty
+   * when the cluster cannot answer.
+   */
+  static Set<String> oneValueColumns(ClusterClient client, String index, Collection<String> paths) {
+    if (paths.isEmpty()) {
+      return Set.of();
+    }
+    ObjectNode body = JSON.createObjectNode().put("size", 0).put("track_total_hits", false);
+    addValueCounts(body.putObject("aggs"), paths);
+    JsonNode aggregations;
+    try {
+      aggregations =
+          client
+              .aggregate(index, body.toString(), "check the filtered columns")
+              .path("aggregations");
+    } catch (ClusterException e) {
+      return Set.of();
+    }
+    Set<String> single = new LinkedHashSet<>();
+    int i = 0;
+    for (String path : paths) {
+      if (severalValues(aggregations, i++, path) == null) {
+        single.add(path);
+      }
+    }
+    return single;
+  }
+
+  /** Per column, the documents with a value and the number of values, under numbered names. */
+  private static void addValueCounts(ObjectNode aggs, Collection<String> paths) {
+    int i = 0;
+    for (String path : paths) {
+      aggs.putObject("documents_" + i).putObject("filter").putObject("exists").put("field", path);
+      aggs.putObject("values_" + i).putObject("value_count").put("field", path);
+      i++;
+    }
+  }
+
+  /** Why the i-th column may hold several values in a document, or null when it does not. */
+  private static String severalValues(JsonNode aggregations, int i, String path) {
+    JsonNode documents = aggregations.path("documents_" + i).path("doc_count");
+    JsonNode values = aggregations.path("values_" + i).path("value");
+    if (!documents.isNumber() || !values.isNumber()) {
+      return "the cluster did not count the values of column " + path;
+    }
+    if (values.asLong() <= documents.asLong()) {
+      return null;
+    }
+    return "column "
+        + path
+        + " holds several values in some documents ("
+        + values.asLong()
+        + " values in "
+        + documents.asLong()
+        + " documents)";
+  }
+
   /** Why the probe's answer rules the plan out, or null. */
   static String verdict(JsonNode aggregations, AggregatePlan plan, List<String> paths) {
     for (int i = 0; i < paths.size(); i++) {
-      long documents = aggregations.path("documents_" + i).path("doc_count").asLong();
-      long values = aggregations.path("values_" + i).path("value").asLong();
-      if (values > documents) {
-        return "column "
-            + paths.get(i)
-            + " holds several values in some documents ("
-            + values
-            + " values in "
-            + documents
-            + " documents)";
+      String several = severalValues(aggregations, i, paths.get(i));
+      if (several != null) {
+        return several;
       }
     }
     for (Metric metric : plan.metrics()) {

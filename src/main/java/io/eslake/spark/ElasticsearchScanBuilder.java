@@ -6,9 +6,11 @@ import io.eslake.types.FieldMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.connector.expressions.Expression;
@@ -79,15 +81,18 @@ final class ElasticsearchScanBuilder
 
   /**
    * Sends the conditions the cluster answers as a query. Returns what Spark must still evaluate:
-   * the conditions it cannot send, and, unless a null column always means a missing value, the sent
-   * ones too, since the cluster may then select documents whose value Spark reads as null.
+   * the conditions it cannot send, and the sent ones that name a column which can be null while its
+   * document holds values (an array of different values, rescued), since the cluster may then
+   * select documents Spark would not. With {@code on_mismatch=fail} no column can; otherwise one
+   * search asks which of the named columns hold at most one value in every document.
    */
   @Override
   public Predicate[] pushPredicates(Predicate[] predicates) {
     if (!options.pushdownFilters()) {
       return predicates;
     }
-    FilterTranslator translator = new FilterTranslator(tableSchema, options.failOnMismatch());
+    FilterTranslator translator =
+        new FilterTranslator(tableSchema, options.failOnMismatch(), oneValueColumns(predicates));
     List<Predicate> remaining = new ArrayList<>();
     for (Predicate predicate : predicates) {
       Optional<ObjectNode> query = translator.translate(predicate);
@@ -100,6 +105,33 @@ final class ElasticsearchScanBuilder
       }
     }
     return remaining.toArray(Predicate[]::new);
+  }
+
+  /** The columns the predicates name that hold one value in every document, as the index says. */
+  private Set<String> oneValueColumns(Predicate[] predicates) {
+    if (options.failOnMismatch() || predicates.length == 0) {
+      return Set.of();
+    }
+    FilterTranslator sendable = new FilterTranslator(tableSchema, true);
+    Set<String> paths = new LinkedHashSet<>();
+    for (Predicate predicate : predicates) {
+      if (sendable.translate(predicate).isPresent() && sendable.exact()) {
+        paths.addAll(sendable.columns(predicate));
+      }
+    }
+    if (paths.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> single;
+    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      single = AggregateProbe.oneValueColumns(client, index, paths);
+    }
+    LOG.info(
+        "Filtered columns of index '{}' with one value in every document: {} of {}",
+        index,
+        single,
+        paths);
+    return single;
   }
 
   @Override

@@ -8,7 +8,7 @@ import io.eslake.types.DateParser;
 import io.eslake.types.FieldMetadata;
 import io.eslake.types.SchemaConverter;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,9 +30,16 @@ import org.apache.spark.unsafe.types.UTF8String;
  * literal of the column's own type; and dates compared with timestamps, see {@link #dateRange}.
  * Text, arrays and objects inside arrays stay with Spark.
  *
- * <p>Where a column is null in Spark its document may still hold a value the cluster indexed (an
- * array in a single-valued column, or a value of another type, kept in the rescue column), so the
- * cluster may select more documents than Spark would; see {@link #translate}.
+ * <p>Spark keeps a row only where its condition is true, not where it is null: {@code kw <> 'a'}
+ * and {@code NOT (kw = 'a')} are null, not true, for a row without {@code kw}. So each condition
+ * has two queries, of the documents it is true for and of those it is false for (a comparison is
+ * false only where its column holds a value), and NOT of a condition sends the second.
+ *
+ * <p>Where a column is null in Spark its document may still hold values the cluster indexed (an
+ * array of different values in a single-valued column, kept in the rescue column), so the cluster
+ * may select more documents than Spark would; see {@link #translate}. A null column means a missing
+ * value when a value that cannot fit fails the read, or when the cluster was asked (see {@link
+ * AggregateProbe#oneValueColumns}) and no document holds several values in the column.
  */
 final class FilterTranslator {
 
@@ -56,9 +63,13 @@ final class FilterTranslator {
 
   private final StructType schema;
   private final boolean nullsAreMissing;
+  private final Set<String> oneValueColumns;
 
   /** Whether the predicate last translated holds a condition the cluster answers only roughly. */
   private boolean rough;
+
+  /** Whether the predicate last translated names a column that can be null over a value. */
+  private boolean unsure;
 
   /**
    * @param schema the table schema the predicates name columns of
@@ -66,8 +77,17 @@ final class FilterTranslator {
    *     when a value that cannot fit its column fails the read instead of being rescued
    */
   FilterTranslator(StructType schema, boolean nullsAreMissing) {
+    this(schema, nullsAreMissing, Set.of());
+  }
+
+  /**
+   * @param oneValueColumns the paths of the columns known to hold at most one value in every
+   *     document, whose null therefore means a missing value whatever {@code nullsAreMissing} says
+   */
+  FilterTranslator(StructType schema, boolean nullsAreMissing, Set<String> oneValueColumns) {
     this.schema = schema;
     this.nullsAreMissing = nullsAreMissing;
+    this.oneValueColumns = oneValueColumns;
   }
 
   /**
@@ -76,17 +96,41 @@ final class FilterTranslator {
    */
   Optional<ObjectNode> translate(Predicate predicate) {
     rough = false;
-    return Optional.ofNullable(query(predicate));
+    unsure = false;
+    return Optional.ofNullable(whenTrue(predicate));
   }
 
   /**
    * Whether the cluster selects exactly the rows the predicate last translated is true for, so that
-   * Spark need not evaluate it again: only when no column can be null while its document holds a
-   * value, and no condition is on a {@code date} field, which the index holds to the millisecond
-   * while the column holds microseconds.
+   * Spark need not evaluate it again: only when no column it names can be null while its document
+   * holds a value, and no condition is on a {@code date} field, which the index holds to the
+   * millisecond while the column holds microseconds.
    */
   boolean exact() {
-    return nullsAreMissing && !rough;
+    return !rough && !unsure;
+  }
+
+  /**
+   * The paths of the columns a predicate names that a query can name and whose values the cluster
+   * can count, whether or not the predicate can be sent: those {@link
+   * AggregateProbe#oneValueColumns} may check.
+   */
+  Set<String> columns(Predicate predicate) {
+    Set<String> paths = new LinkedHashSet<>();
+    addColumns(predicate, paths);
+    return paths;
+  }
+
+  private void addColumns(Expression expression, Set<String> paths) {
+    if (expression instanceof NamedReference) {
+      Column column = column(expression);
+      if (column != null && !column.id() && column.countable()) {
+        paths.add(column.path());
+      }
+    }
+    for (Expression child : expression.children()) {
+      addColumns(child, paths);
+    }
   }
 
   /** The queries as one, for the request and for EXPLAIN. */
@@ -108,16 +152,17 @@ final class FilterTranslator {
     }
   }
 
-  private ObjectNode query(Predicate predicate) {
+  /** The query of the documents a predicate is true for, or null when it cannot be sent. */
+  private ObjectNode whenTrue(Predicate predicate) {
     Expression[] children = predicate.children();
     return switch (predicate.name()) {
-      case "AND" -> bool("filter", children);
-      case "OR" -> bool("should", children);
-      case "NOT" -> not(children[0]);
+      case "AND" -> bool("filter", children, true);
+      case "OR" -> bool("should", children, true);
+      case "NOT" -> children[0] instanceof Predicate inner ? whenFalse(inner) : null;
       case "ALWAYS_TRUE" -> NODES.objectNode().set("match_all", NODES.objectNode());
       case "ALWAYS_FALSE" -> NODES.objectNode().set("match_none", NODES.objectNode());
       case "IS_NOT_NULL" -> exists(children[0]);
-      case "IS_NULL" -> nullsAreMissing ? notQuery(exists(children[0])) : null;
+      case "IS_NULL" -> missing(children[0]);
       case "=", "<>", "<", "<=", ">", ">=" -> comparison(predicate.name(), children);
       case "IN" -> in(children);
       case "STARTS_WITH" -> prefix(children);
@@ -126,39 +171,73 @@ final class FilterTranslator {
   }
 
   /**
-   * NOT of a predicate the cluster answers as Spark does wherever the columns hold values; NOT of
-   * IS NOT NULL is left to Spark unless nulls are missing values, for the reason in the class
-   * comment.
+   * The query of the documents a predicate is false for (not null), or null when it cannot be sent:
+   * a comparison is false where its column holds a value that does not satisfy it. A rough query
+   * selects more than the predicate is true for, so its opposite would select too few; it is not
+   * sent.
    */
-  private ObjectNode not(Expression child) {
-    if (!(child instanceof Predicate inner)) {
-      return null;
-    }
-    if (!nullsAreMissing && mentionsNullTest(inner)) {
-      return null;
-    }
+  private ObjectNode whenFalse(Predicate predicate) {
+    Expression[] children = predicate.children();
+    return switch (predicate.name()) {
+      case "AND" -> bool("should", children, false);
+      case "OR" -> bool("filter", children, false);
+      case "NOT" -> children[0] instanceof Predicate inner ? whenTrue(inner) : null;
+      case "ALWAYS_TRUE" -> NODES.objectNode().set("match_none", NODES.objectNode());
+      case "ALWAYS_FALSE" -> NODES.objectNode().set("match_all", NODES.objectNode());
+      case "IS_NOT_NULL" -> missing(children[0]);
+      case "IS_NULL" -> exists(children[0]);
+      case "=", "<>", "<", "<=", ">", ">=", "IN", "STARTS_WITH" -> notSatisfied(predicate);
+      default -> null;
+    };
+  }
+
+  /** The documents whose column holds a value that does not satisfy a comparison. */
+  private ObjectNode notSatisfied(Predicate comparison) {
     boolean roughBefore = rough;
     rough = false;
-    ObjectNode query = query(inner);
-    boolean innerRough = rough;
-    rough = roughBefore || innerRough;
-    return innerRough ? null : notQuery(query);
-  }
-
-  private static boolean mentionsNullTest(Predicate predicate) {
-    if (predicate.name().equals("IS_NULL") || predicate.name().equals("IS_NOT_NULL")) {
-      return true;
+    ObjectNode satisfied = whenTrue(comparison);
+    boolean roughComparison = rough;
+    rough = roughBefore;
+    Column column = subject(comparison);
+    if (satisfied == null || roughComparison || column == null) {
+      return null;
     }
-    return Arrays.stream(predicate.children())
-        .anyMatch(c -> c instanceof Predicate p && mentionsNullTest(p));
+    return column.id() ? notQuery(satisfied) : valueBut(column, satisfied);
   }
 
-  private ObjectNode bool(String occurrence, Expression[] children) {
+  /** The column a comparison, IN or prefix compares, whichever side it is on. */
+  private Column subject(Predicate comparison) {
+    for (Expression child : comparison.children()) {
+      if (child instanceof NamedReference) {
+        return column(child);
+      }
+    }
+    return null;
+  }
+
+  /** Documents whose column holds a value that the query does not select. */
+  private static ObjectNode valueBut(Column column, ObjectNode query) {
+    ObjectNode result = NODES.objectNode();
+    ObjectNode bool = result.putObject("bool");
+    bool.putArray("filter").addObject().putObject("exists").put("field", column.path());
+    bool.putArray("must_not").add(query);
+    return result;
+  }
+
+  /**
+   * The children's queries joined: each child's true query, or each child's false query.
+   *
+   * @param whenTrue whether the children's true queries are joined
+   */
+  private ObjectNode bool(String occurrence, Expression[] children, boolean whenTrue) {
     ObjectNode result = NODES.objectNode();
     ObjectNode bool = result.putObject("bool");
     ArrayNode clauses = bool.putArray(occurrence);
     for (Expression child : children) {
-      ObjectNode query = child instanceof Predicate p ? query(p) : null;
+      ObjectNode query = null;
+      if (child instanceof Predicate p) {
+        query = whenTrue ? whenTrue(p) : whenFalse(p);
+      }
       if (query == null) {
         return null;
       }
@@ -189,6 +268,22 @@ final class FilterTranslator {
     return result;
   }
 
+  /**
+   * The documents without a value in a column, when its null means a missing value; otherwise the
+   * cluster would leave out documents whose null column hides values, which Spark keeps.
+   */
+  private ObjectNode missing(Expression expression) {
+    Column column = column(expression);
+    if (column == null || column.id() || !nullMeansMissing(column.path())) {
+      return null;
+    }
+    return notQuery(exists(expression));
+  }
+
+  private boolean nullMeansMissing(String path) {
+    return nullsAreMissing || oneValueColumns.contains(path);
+  }
+
   private ObjectNode comparison(String operator, Expression[] children) {
     boolean flipped = children[0] instanceof Literal<?>;
     Column column = column(flipped ? children[1] : children[0]);
@@ -208,7 +303,7 @@ final class FilterTranslator {
       return term(column, value);
     }
     if (operator.equals("<>")) {
-      return notQuery(term(column, value));
+      return column.id() ? notQuery(term(column, value)) : valueBut(column, term(column, value));
     }
     if (column.id() || column.type().equals(DataTypes.BooleanType)) {
       return null;
@@ -344,7 +439,7 @@ final class FilterTranslator {
     if (expression instanceof NamedReference reference
         && reference.fieldNames().length == 1
         && reference.fieldNames()[0].equals(SchemaConverter.ID_COLUMN)) {
-      return new Column("_id", DataTypes.StringType, true, "");
+      return new Column("_id", DataTypes.StringType, true, "", false);
     }
     IndexColumn column = IndexColumn.resolve(schema, expression);
     if (column == null
@@ -357,7 +452,12 @@ final class FilterTranslator {
         TERM_TYPES.contains(esType)
             ? termType(esType, column.type())
             : isDateColumn(column.field());
-    return searchable ? new Column(column.path(), column.type(), false, esType) : null;
+    if (!searchable) {
+      return null;
+    }
+    unsure |= !nullMeansMissing(column.path());
+    boolean countable = FieldMetadata.isAggregatable(column.field());
+    return new Column(column.path(), column.type(), false, esType, countable);
   }
 
   /**
@@ -386,8 +486,12 @@ final class FilterTranslator {
     };
   }
 
-  /** A column the cluster can answer for, by its path in the source. */
-  private record Column(String path, DataType type, boolean id, String esType) {
+  /**
+   * A column the cluster can answer for, by its path in the source.
+   *
+   * @param countable whether the cluster keeps doc values for it, so its values can be counted
+   */
+  private record Column(String path, DataType type, boolean id, String esType, boolean countable) {
     boolean date() {
       return esType.equals("date") || esType.equals("date_nanos");
     }

@@ -35,9 +35,6 @@ final class ValueReaders {
   private static final Set<String> NOT_PLAIN_SCALARS =
       Set.of("geo_point", "point", "geo_shape", "shape", "semantic_text");
 
-  /** An element that does not fit its column, as {@link #plainValue} tells it. */
-  private static final Object NO_FIT = new Object();
-
   private ValueReaders() {}
 
   static ValueReader forField(StructField field, String path) {
@@ -198,8 +195,9 @@ final class ValueReaders {
   }
 
   /**
-   * The one value every non-null element of an array reads as, or null when they differ, when one
-   * does not fit, or when none has a value ({@code ["", ""]} in a number field).
+   * The one value the elements of an array read as, nulls and elements that do not fit aside (the
+   * index ignores those too, under {@code ignore_malformed}); null when two elements read as
+   * different values, or when none has a value ({@code ["", ""]} in a number field).
    */
   private static Object repeatedValue(Leaf leaf, JsonParser array, Decoding decoding)
       throws IOException {
@@ -211,18 +209,19 @@ final class ValueReaders {
         (element, index) -> {
           Object value = differs[0] ? null : plainValue(leaf, element, decoding);
           element.skipChildren();
-          if (value == NO_FIT) {
-            differs[0] = true;
-          } else if (value != null && found[0] == null) {
+          if (value == null) {
+            return;
+          }
+          if (found[0] == null) {
             found[0] = value;
-          } else if (value != null && !sameValue(found[0], value)) {
+          } else if (!sameValue(found[0], value)) {
             differs[0] = true;
           }
         });
     return differs[0] ? null : found[0];
   }
 
-  /** A plain scalar element's value; null for a null or no value; {@link #NO_FIT} for a misfit. */
+  /** A plain scalar element's value; null for a null, no value, or a value that does not fit. */
   private static Object plainValue(Leaf leaf, JsonParser element, Decoding decoding)
       throws IOException {
     if (element.currentToken() == JsonToken.VALUE_NULL) {
@@ -231,7 +230,7 @@ final class ValueReaders {
     try {
       return leaf.read(element, decoding);
     } catch (Mismatch mismatch) {
-      return NO_FIT;
+      return null;
     }
   }
 

@@ -136,6 +136,46 @@ class PushdownIT extends IntegrationTest {
   }
 
   @Test
+  void inTheDefaultModeConditionsOnColumnsOfOneValueAreNotEvaluatedAgain() {
+    List<String> conditions =
+        List.of(
+            "kw IS NULL",
+            "NOT (n IS NOT NULL)",
+            "kw = 'a'",
+            "kw <> 'b' OR n > 20",
+            "NOT (kw = 'a') OR n > 20",
+            "NOT (n > 4 OR kw = 'c')",
+            "NOT (kw IN ('a', 'b') AND n < 5) OR kw IS NULL",
+            "b = true AND obj.code <> 'c1'");
+    for (String condition : conditions) {
+      for (String onMismatch : List.of("rescue", "fail")) {
+        String plan = assertSameRows(CLEAN, condition, onMismatch);
+        assertTrue(plan.contains("query="), condition + " is sent: " + plan);
+        assertFalse(sparkFilters(CLEAN, condition, onMismatch), condition + ": " + plan);
+      }
+    }
+    assertFalse(sparkFilters(MIXED, "b = true", "rescue"), "b holds one value everywhere");
+    for (String condition : List.of("kw = 'a'", "n > 4", "kw IS NOT NULL")) {
+      String plan = assertSameRows(MIXED, condition, "rescue");
+      assertTrue(plan.contains("query="), condition + " is sent: " + plan);
+      assertTrue(sparkFilters(MIXED, condition, "rescue"), "some documents hold arrays: " + plan);
+    }
+
+    Dataset<Row> counted =
+        reader(true, "rescue").table(CLEAN).where("kw = 'a' OR n IS NULL").groupBy().count();
+    String plan = counted.queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("COUNT(*) by _count") && plan.contains("query="), plan);
+    long expected =
+        reader(false, "rescue").table(CLEAN).where("kw = 'a' OR n IS NULL").collectAsList().size();
+    assertEquals(expected, counted.head().getLong(0));
+  }
+
+  private static boolean sparkFilters(String table, String condition, String onMismatch) {
+    Dataset<Row> rows = reader(true, onMismatch).table(table).where(condition);
+    return rows.queryExecution().executedPlan().toString().contains("Filter ");
+  }
+
+  @Test
   void aLimitStopsTheReadEarly() {
     Dataset<Row> on = spark().table(MIXED).limit(7);
     String plan = on.queryExecution().executedPlan().toString();

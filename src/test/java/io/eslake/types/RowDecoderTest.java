@@ -119,8 +119,10 @@ class RowDecoderTest {
             "d9",
             "{\"author\":{\"name\":[\"ann\",null,[\"ann\"]]},\"title\":[20,\"20\"],"
                 + "\"rank\":[5,\"5\",5.9],\"active\":[true,\"true\"],"
-                + "\"created\":[\"2020-01-02\",1577923200000],\"score\":[\"\",2.5]}");
+                + "\"created\":[\"2020-01-02\",1577923200000],\"score\":[\"\",2.5],"
+                + "\"level\":[7,\"x\",100000,7.5]}");
     assertEquals(Map.of("name", "ann"), row.get("author"));
+    assertEquals((short) 7, row.get("level"));
     assertEquals("20", row.get("title"));
     assertEquals(5, row.get("rank"));
     assertEquals(true, row.get("active"));
@@ -129,7 +131,8 @@ class RowDecoderTest {
     assertEquals(
         "{\"author.name\":[\"ann\",null,[\"ann\"]],\"title\":[20,\"20\"],"
             + "\"rank\":[5,\"5\",5.9],\"active\":[true,\"true\"],"
-            + "\"created\":[\"2020-01-02\",1577923200000],\"score\":[\"\",2.5]}",
+            + "\"created\":[\"2020-01-02\",1577923200000],\"score\":[\"\",2.5],"
+            + "\"level\":[7,\"x\",100000,7.5]}",
         row.get("_rescued"));
   }
 
