@@ -1,5 +1,7 @@
 package io.eslake.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +22,9 @@ import org.apache.spark.sql.SparkSession;
  * holds and that a query through the catalog and on Delta agree.
  *
  * <p>Arguments are passed on to the sync job. {@code --keep-running} leaves the local Elasticsearch
- * up afterwards, until Ctrl-C.
+ * up afterwards, until Ctrl-C. The system property {@code quickstart.sql} names a notebook or SQL
+ * file (or {@code -} for standard input) whose statements then run against the catalog {@code es},
+ * each result printed as a table ({@link SqlRunner}).
  */
 public final class Quickstart {
 
@@ -62,6 +66,15 @@ public final class Quickstart {
                 + " only against the local Elasticsearch)");
       } else {
         verify(es, warehouse);
+      }
+      String sql = System.getProperty("quickstart.sql", "").trim();
+      if (!sql.isEmpty()) {
+        int sqlCode = runSql(sql, es, jobArgs, warehouse);
+        if (sqlCode != 0) {
+          System.exit(sqlCode);
+        }
+      }
+      if (es != null) {
         if (keepRunning) {
           System.out.println(
               "Elasticsearch keeps running at "
@@ -77,6 +90,78 @@ public final class Quickstart {
         es.close();
       }
     }
+  }
+
+  /**
+   * Runs the statements of a notebook, SQL file or standard input ({@code -}) against the catalog
+   * {@code es}, with the notebooks' parameters set for this cluster and this run's tables.
+   */
+  private static int runSql(
+      String source, LocalElasticsearch es, List<String> jobArgs, String warehouse)
+      throws IOException {
+    Map<String, String> env = System.getenv();
+    String url = es != null ? es.url() : env.get("ESLAKE_URL");
+    String username = es != null ? es.username() : env.get("ESLAKE_USERNAME");
+    String password = es != null ? es.password() : env.get("ESLAKE_PASSWORD");
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("catalog", "es");
+    values.put("es_url", url);
+    SparkSession spark = LocalSpark.session();
+    String prefix = "spark.sql.catalog.es";
+    spark.conf().set(prefix, "io.eslake.spark.ElasticsearchCatalog");
+    spark.conf().set(prefix + ".url", url);
+    if (username != null && password != null) {
+      Path passwordFile =
+          SqlRunner.secretFile(Path.of("target", "quickstart-password").toAbsolutePath(), password);
+      passwordFile.toFile().deleteOnExit();
+      values.put("es_username", username);
+      values.put("password_file", passwordFile.toString());
+      spark.conf().set(prefix + ".username", username);
+      spark.conf().set(prefix + ".password_file", passwordFile.toString());
+    } else if (env.get("ESLAKE_API_KEY") != null) {
+      spark.conf().set(prefix + ".api_key_secret_env", "ESLAKE_API_KEY");
+    }
+    JsonNode shown = syncedIndex(warehouse);
+    if (shown != null) {
+      values.put("index", shown.path("index").asText());
+      values.put("synced_table", "delta.`" + shown.path("table").asText() + "`");
+    }
+    values.put(
+        "history_table",
+        "delta.`" + Path.of(warehouse, option(jobArgs, "--prefix", "") + "sync_runs") + "`");
+    System.out.println();
+    return new SqlRunner(spark, values, System.out, System.err).run(source, System.in);
+  }
+
+  /** The flights index when this run synced it, else the first index it synced; null if none. */
+  private static JsonNode syncedIndex(String warehouse) throws IOException {
+    Path runFile = Path.of(warehouse, ".eslake-last-run.json");
+    if (!Files.exists(runFile)) {
+      return null;
+    }
+    JsonNode first = null;
+    for (JsonNode entry : new ObjectMapper().readTree(runFile.toFile()).path("indices")) {
+      if (!"synced".equals(entry.path("status").asText())) {
+        continue;
+      }
+      if (entry.path("index").asText().equals("flights")) {
+        return entry;
+      }
+      first = first == null ? entry : first;
+    }
+    return first;
+  }
+
+  private static String option(List<String> args, String name, String otherwise) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(name) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+      if (args.get(i).startsWith(name + "=")) {
+        return args.get(i).substring(name.length() + 1);
+      }
+    }
+    return otherwise;
   }
 
   /** Runs the job as spark-submit does: its entry point, the application jar, a local master. */
@@ -101,6 +186,9 @@ public final class Quickstart {
             "spark.driver.bindAddress=127.0.0.1",
             "--conf",
             "spark.ui.enabled=false",
+            "--conf",
+            // Spark's default is ./spark-warehouse, which it creates even when nothing uses it.
+            "spark.sql.warehouse.dir=" + Path.of("target", "spark-warehouse").toAbsolutePath(),
             "--conf",
             "spark.databricks.delta.snapshotPartitions=2",
             "--conf",
@@ -130,13 +218,12 @@ public final class Quickstart {
     spark.conf().set("spark.sql.catalog.es.username", es.username());
     spark.conf().set("spark.sql.catalog.es.password", es.password());
     Path runFile = Path.of(warehouse, ".eslake-last-run.json");
-    com.fasterxml.jackson.databind.JsonNode run =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(runFile.toFile());
+    JsonNode run = new ObjectMapper().readTree(runFile.toFile());
     System.out.println();
     System.out.printf("%-12s %12s %12s  %s%n", "index", "ES _count", "Delta rows", "same");
     boolean allSame = true;
     String flightsTable = null;
-    for (com.fasterxml.jackson.databind.JsonNode entry : run.path("indices")) {
+    for (JsonNode entry : run.path("indices")) {
       String index = entry.path("index").asText();
       String table = entry.path("table").asText();
       if (!"synced".equals(entry.path("status").asText())) {

@@ -211,7 +211,8 @@ public final class ClusterException extends RuntimeException {
         failed
             + " of "
             + total
-            + " shards failed to answer a page ("
+            + (total == 1 ? " shard" : " shards")
+            + " failed to answer a page ("
             + String.join("; ", reasons)
             + ")";
     return incomplete("index '" + index + "'", why, null);

@@ -81,6 +81,15 @@ public record ConnectionSettings(
   }
 
   /**
+   * Checks node URLs as {@link #fromUrls} reads them, without building settings.
+   *
+   * @throws ClusterException naming the malformed URL, never showing a user or password in it
+   */
+  public static void checkUrls(String urls) {
+    fromUrls(urls, Credentials.none());
+  }
+
+  /**
    * The cluster of an Elastic Cloud deployment, from the Cloud ID its console shows.
    *
    * @throws ClusterException naming what is wrong with the id
@@ -99,6 +108,11 @@ public record ConnectionSettings(
   public ConnectionSettings withRetry(RetryPolicy policy) {
     return new ConnectionSettings(
         nodes, pathPrefix, credentials, tls, connectTimeoutMillis, socketTimeoutMillis, policy);
+  }
+
+  /** Whether requests go over TLS ({@code https://}), so that certificates matter. */
+  public boolean usesTls() {
+    return usesHttps(nodes);
   }
 
   /** The first node's address with the path prefix, for messages. */

@@ -67,11 +67,13 @@ public final class ElasticsearchCatalog implements TableCatalog {
     this.options = ConnectorOptions.of(options.asCaseSensitiveMap());
     ConnectionSettings connection = this.options.connection();
     LOG.info(
-        "Catalog '{}' reads {} with {}, trusting {}",
+        "Catalog '{}' reads {} with {}, {}",
         name,
         connection.displayUrl(),
         connection.credentials().describe(),
-        connection.tls().describe());
+        connection.usesTls()
+            ? "trusting " + connection.tls().describe()
+            : "over plain HTTP (no TLS)");
     if (connection.tls() instanceof TlsTrust.Insecure) {
       LOG.warn(
           "Catalog '{}' does not verify the TLS certificate of {} ({}=true): anyone between"

@@ -135,13 +135,13 @@ final class ElasticsearchScan implements Scan, Batch {
       partitions.add(new SlicePartition(sliceQuery, connection));
     }
     LOG.info(
-        "Planned read of index '{}' on {}: {} documents in {} primary shards, {} slices of up to {}"
-            + " documents per page, source {}, query {}, limit {}",
+        "Planned read of index '{}' on {}: {} in {}, {} of up to {} documents per page, source"
+            + " {}, query {}, limit {}",
         index,
         server,
-        documents,
-        shards,
-        slices,
+        documents == 1 ? "1 document" : documents + " documents",
+        shards == 1 ? "1 primary shard" : shards + " primary shards",
+        slices == 1 ? "1 slice" : slices + " slices",
         options.pageSize(),
         sourceIncludes == null ? "all" : sourceIncludes,
         query == null ? "none" : query,

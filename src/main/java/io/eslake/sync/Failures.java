@@ -42,6 +42,28 @@ final class Failures {
     return SyncArguments.inFlagTerms(newline < 0 ? message : message.substring(0, newline));
   }
 
+  /**
+   * Why a file could not be written, in words rather than an exception's class name: the file
+   * system's reason where it gives one ("Permission denied", "Not a directory"), naming the path it
+   * concerns when that is another than the one written.
+   */
+  static String ioReason(Throwable failure) {
+    if (failure instanceof java.nio.file.AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
+    }
+    if (failure instanceof java.nio.file.FileAlreadyExistsException exists) {
+      return exists.getFile() + " exists and is not a folder";
+    }
+    if (failure instanceof java.nio.file.NoSuchFileException missing) {
+      return "no such file or folder: " + missing.getFile();
+    }
+    if (failure instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason().toLowerCase(java.util.Locale.ROOT) + ": " + fs.getFile();
+    }
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+  }
+
   /** Whether a failure means the cluster cannot be reached or refused the credentials. */
   static boolean isConnectionFailure(Throwable failure) {
     return rootOf(failure) instanceof ClusterException cluster

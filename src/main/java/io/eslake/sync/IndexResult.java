@@ -74,10 +74,10 @@ public record IndexResult(
           new StringBuilder(
               String.format(
                   java.util.Locale.ROOT,
-                  "%s -> %s: %,d rows in %.1f s",
+                  "%s -> %s: %s in %.1f s",
                   index,
                   table,
-                  rows,
+                  Words.count(rows, "row", "rows"),
                   seconds));
       notes.forEach(note -> lines.append(System.lineSeparator()).append("  ").append(note));
       rescued.forEach(field -> lines.append(System.lineSeparator()).append(field.line()));
@@ -89,10 +89,10 @@ public record IndexResult(
     if (rows >= 0) {
       return String.format(
           java.util.Locale.ROOT,
-          "%s -> %s: FAILED count check after writing %,d rows in %.1f s: %s",
+          "%s -> %s: FAILED count check after writing %s in %.1f s: %s",
           index,
           table,
-          rows,
+          Words.count(rows, "row", "rows"),
           seconds,
           error);
     }

@@ -1,5 +1,7 @@
 package io.eslake.sync;
 
+import io.eslake.client.ClusterException;
+import io.eslake.client.ConnectionSettings;
 import io.eslake.spark.ConnectorOptions;
 import io.eslake.spark.EditDistance;
 import java.nio.file.Path;
@@ -346,8 +348,21 @@ public final class SyncArguments {
         result = result.replace("'" + flag.option() + "'", flag.name());
       }
     }
+    for (Map.Entry<ConnectorOptions.Key, Flag> secret : SECRET_FLAGS.entrySet()) {
+      result = result.replace("'" + secret.getKey().name() + "'", secret.getValue().name());
+    }
     return result;
   }
+
+  /** The catalog options the secret flags set, as their references to a variable or a file. */
+  private static final Map<ConnectorOptions.Key, Flag> SECRET_FLAGS =
+      Map.of(
+          ConnectorOptions.PASSWORD_ENV, PASSWORD_ENV,
+          ConnectorOptions.PASSWORD_FILE, PASSWORD_FILE,
+          ConnectorOptions.API_KEY_SECRET_ENV, API_KEY_ENV,
+          ConnectorOptions.API_KEY_SECRET_FILE, API_KEY_FILE,
+          ConnectorOptions.BEARER_TOKEN_ENV, BEARER_TOKEN_ENV,
+          ConnectorOptions.BEARER_TOKEN_FILE, BEARER_TOKEN_FILE);
 
   private static Flag flag(String arg) {
     if (arg.equals("--password") || arg.equals("--api-key") || arg.equals("--bearer-token")) {
@@ -484,6 +499,14 @@ public final class SyncArguments {
     }
     if (!isBlank(url) && !isBlank(cloudId)) {
       throw new UsageException("Give only one of --url and --cloud-id.");
+    }
+    if (!isBlank(url)) {
+      try {
+        ConnectionSettings.checkUrls(url);
+      } catch (ClusterException e) {
+        // A URL that cannot work is a usage error, found before anything connects.
+        throw new UsageException(e.getMessage());
+      }
     }
     putOption(catalog, given, env, isBlank(url) ? CLOUD_ID : URL);
   }

@@ -148,10 +148,10 @@ public final class SyncJob {
     concurrentIndices = threads;
     out.printf(
         Locale.ROOT,
-        "Syncing %d indices (run %s), up to %d at a time%n",
-        tables.size(),
+        "Syncing %s (run %s), %s%n",
+        Words.count(tables.size(), "index", "indices"),
         runId,
-        threads);
+        threads == 1 ? "one at a time" : "up to " + threads + " at a time");
     List<IndexResult> results = new ArrayList<>();
     List<RunRecord> records = new ArrayList<>();
     for (Outcome outcome : syncEach(runId, tables, threads)) {
@@ -225,29 +225,43 @@ public final class SyncJob {
    * reading the mapping, and searching and counting the index.
    */
   private int check(Map<String, String> tables, PrintStream err) {
-    out.printf(
-        Locale.ROOT,
-        "Connected; credentials accepted. %d indices would be synced:%n",
-        tables.size());
-    out.printf(Locale.ROOT, "%-30s %15s  %s%n", "index", "documents", "table");
+    List<String[]> lines = new ArrayList<>();
+    int closed = 0;
     int code = EXIT_OK;
     for (Map.Entry<String, String> entry : tables.entrySet()) {
       String index = entry.getKey();
-      DeltaTarget target = DeltaTarget.of(config.database(), config.warehouse(), entry.getValue());
+      String table =
+          DeltaTarget.of(config.database(), config.warehouse(), entry.getValue()).display();
       try {
-        long documents = documentCount(index);
-        out.printf(Locale.ROOT, "%-30s %,15d  %s%n", index, documents, target.display());
+        lines.add(
+            new String[] {index, String.format(Locale.ROOT, "%,d", documentCount(index)), table});
       } catch (Exception e) {
         if (Failures.rootOf(e) instanceof ClosedIndexException) {
-          out.printf(Locale.ROOT, "%-30s %15s  %s%n", index, "skipped (closed)", target.display());
+          lines.add(new String[] {index, "closed", "skipped: a closed index is not synced"});
+          closed++;
           continue;
         }
-        out.printf(Locale.ROOT, "%-30s %15s  %s%n", index, "CANNOT READ", target.display());
+        lines.add(new String[] {index, "CANNOT READ", table});
         err.println("eslake sync: " + Failures.oneLine(e));
         int failure = Failures.isConnectionFailure(e) ? EXIT_CONNECTION : EXIT_INDEX_FAILED;
         code = Math.max(code, failure);
       }
     }
+    out.println(
+        "Connected; credentials accepted. "
+            + Words.count(tables.size() - closed, "index", "indices")
+            + " would be synced"
+            + (closed == 0
+                ? ""
+                : " (" + Words.count(closed, "closed index", "closed indices") + " skipped)")
+            + ":");
+    int width = 30;
+    for (String[] line : lines) {
+      width = Math.max(width, line[0].length());
+    }
+    String format = "%-" + width + "s %15s  %s%n";
+    out.printf(Locale.ROOT, format, "index", "documents", "table");
+    lines.forEach(line -> out.printf(Locale.ROOT, format, (Object[]) line));
     if (config.historyTable() != null) {
       out.println(
           "Run history: "
@@ -422,7 +436,12 @@ public final class SyncJob {
         RunHistory.writeReport(
             Path.of(config.reportFile()), runId, started, Instant.now(), records);
       } catch (Exception e) {
-        err.println("eslake sync: Cannot write the report to " + config.reportFile() + ": " + e);
+        err.println(
+            "eslake sync: Cannot write the report to "
+                + config.reportFile()
+                + ": "
+                + Failures.ioReason(e)
+                + ". Give --report a file in a folder this user may write to.");
         ok = false;
       }
     }
@@ -469,10 +488,10 @@ public final class SyncJob {
     long rows = results.stream().filter(IndexResult::succeeded).mapToLong(IndexResult::rows).sum();
     out.printf(
         Locale.ROOT,
-        "Synced %d of %d indices, %,d rows in %.1f s%s%s%n",
+        "Synced %d of %s, %s in %.1f s%s%s%n",
         synced,
-        results.size(),
-        rows,
+        Words.count(results.size(), "index", "indices"),
+        Words.count(rows, "row", "rows"),
         seconds,
         synced + failed == results.size() ? "" : "; skipped: " + skippedNames(results),
         failed == 0 ? "" : "; failed: " + failedNames(results));

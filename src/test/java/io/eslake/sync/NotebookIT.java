@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eslake.IntegrationTest;
+import io.eslake.local.Notebooks;
 import io.eslake.local.SampleData;
+import io.eslake.local.SqlRunner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -23,16 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every SQL cell of every notebook in notebooks/ (Databricks source format) against the local
- * cluster and Spark, after a sync, with the notebooks' widgets filled in for this cluster: each
- * query that returns rows must return some.
+ * Runs every SQL statement of every notebook in notebooks/ against the local cluster and Spark,
+ * after a sync, with the notebooks' parameters filled in for this cluster: each SQL cell of the
+ * Databricks source notebooks ({@code .sql}), and each statement the code cells of the Jupyter
+ * notebooks ({@code .ipynb}) pass to {@code spark.sql(...)}. Each query that returns rows must
+ * return some. The Python around those calls is not run: there is no Python kernel here.
  */
 class NotebookIT extends IntegrationTest {
 
-  private static final String CELL_SEPARATOR = "\n-- COMMAND ----------\n";
-  private static final Pattern WIDGET =
-      Pattern.compile("CREATE WIDGET TEXT (\\w+) DEFAULT '([^']*)'", Pattern.CASE_INSENSITIVE);
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(\\w+)}");
+  private static final Pattern SPARK_SQL_CALL = Pattern.compile("spark\\.sql\\(");
 
   @TempDir static Path warehouse;
 
@@ -44,7 +48,8 @@ class NotebookIT extends IntegrationTest {
     assertEquals(0, run.code(), run.err());
   }
 
-  private static Map<String, String> widgetValues() throws IOException {
+  /** The parameters of the notebooks, for this cluster and the table synced above. */
+  static Map<String, String> parameterValues(Path warehouse) throws IOException {
     Path passwordFile = warehouse.resolve("notebook-password");
     Files.writeString(passwordFile, es().password());
     Map<String, String> values = new LinkedHashMap<>();
@@ -58,38 +63,138 @@ class NotebookIT extends IntegrationTest {
     return values;
   }
 
-  @Test
-  void everySqlCellOfEveryNotebookRunsAndFindsTheData() throws IOException {
-    List<Path> notebooks;
+  private static List<Path> notebooks(String ending) throws IOException {
     try (Stream<Path> files = Files.list(Path.of("notebooks"))) {
-      notebooks = files.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
+      return files.filter(p -> p.toString().endsWith(ending)).sorted().toList();
     }
+  }
+
+  @Test
+  void everySqlCellOfEveryDatabricksNotebookRunsAndFindsTheData() throws IOException {
+    List<Path> notebooks = notebooks(".sql");
     assertFalse(notebooks.isEmpty());
-    Map<String, String> values = widgetValues();
     for (Path notebook : notebooks) {
-      String text = Files.readString(notebook);
-      assertTrue(text.startsWith("-- Databricks notebook source\n"), notebook + ": format");
-      int queries = 0;
-      for (String cell : text.split(CELL_SEPARATOR)) {
-        for (String statement : statements(cell)) {
-          Matcher widget = WIDGET.matcher(statement);
-          if (widget.matches()) {
-            assertTrue(values.containsKey(widget.group(1)), "a value for " + widget.group(1));
-            continue;
-          }
-          List<Row> rows = execute(notebook, substitute(statement, values));
-          String verb = statement.trim().split("\\s+")[0].toUpperCase(Locale.ROOT);
-          if (List.of("SELECT", "SHOW", "DESCRIBE").contains(verb)) {
-            queries++;
-            assertFalse(rows.isEmpty(), notebook + ": no rows from " + statement);
-          }
-          if (statement.contains("AS only_in_elasticsearch")) {
-            assertEquals(0L, rows.get(0).getLong(0), "the index and its table hold the same ids");
-            assertEquals(0L, rows.get(0).getLong(1));
-          }
-        }
+      assertTrue(
+          Files.readString(notebook).startsWith("-- Databricks notebook source\n"),
+          notebook + ": format");
+      runEveryStatement(notebook);
+    }
+  }
+
+  @Test
+  void everySparkSqlCallOfEveryJupyterNotebookRunsAndFindsTheData() throws IOException {
+    List<Path> notebooks = notebooks(".ipynb");
+    assertFalse(notebooks.isEmpty());
+    for (Path notebook : notebooks) {
+      Notebooks.Notebook parsed = Notebooks.read(notebook);
+      assertTrue(parsed.parameters().containsKey("es_url"), notebook + ": a parameters cell");
+      long calls = SPARK_SQL_CALL.matcher(Files.readString(notebook)).results().count();
+      long statements = parsed.cells().stream().mapToLong(List::size).sum();
+      assertEquals(calls, statements, notebook + ": every spark.sql(...) call is read");
+      runEveryStatement(notebook);
+    }
+  }
+
+  private void runEveryStatement(Path notebook) throws IOException {
+    Notebooks.Notebook parsed = Notebooks.read(notebook);
+    Map<String, String> values = parameterValues(warehouse);
+    assertTrue(
+        values
+            .keySet()
+            .containsAll(
+                parsed.parameters().keySet().stream()
+                    .filter(name -> !List.of("eslake_jar", "delta_package").contains(name))
+                    .toList()),
+        notebook + ": a value for each parameter " + parsed.parameters().keySet());
+    int queries = 0;
+    boolean compared = false;
+    for (String statement : parsed.statements(values)) {
+      List<Row> rows = execute(notebook, statement);
+      String verb = statement.trim().split("\\s+")[0].toUpperCase(Locale.ROOT);
+      if (List.of("SELECT", "SHOW", "DESCRIBE").contains(verb)) {
+        queries++;
+        assertFalse(rows.isEmpty(), notebook + ": no rows from " + statement);
       }
-      assertTrue(queries >= 6, notebook + " ran " + queries + " queries");
+      if (statement.contains("AS only_in_elasticsearch")) {
+        assertEquals(0L, rows.get(0).getLong(0), "the index and its table hold the same ids");
+        assertEquals(0L, rows.get(0).getLong(1));
+        compared = true;
+      }
+    }
+    assertTrue(queries >= 6, notebook + " ran " + queries + " queries");
+    assertTrue(compared, notebook + " compares the index with its Delta table");
+  }
+
+  @Test
+  void theSqlRunnerPrintsEachStatementOfANotebookAsATable() throws IOException {
+    Output output = new Output();
+
+    int code =
+        new SqlRunner(spark(), parameterValues(warehouse), output.out, output.err)
+            .run("notebooks/eslake_tour.ipynb", InputStream.nullInputStream());
+
+    assertEquals(0, code, output.err());
+    String out = output.out();
+    assertTrue(out.contains("> SHOW TABLES IN nb_es"), out);
+    assertTrue(Pattern.compile("\\| +\\| nb-flights +\\| false +\\|").matcher(out).find(), out);
+    assertTrue(Pattern.compile("\\| elasticsearch \\| 20000 +\\|").matcher(out).find(), out);
+    assertTrue(Pattern.compile("\\| delta +\\| 20000 +\\|").matcher(out).find(), out);
+    assertTrue(out.contains("(first 20 rows shown)"), "DESCRIBE has more than 20 rows: " + out);
+    assertFalse(out.contains(es().password()), "the password stays in its file");
+    assertEquals("", output.err());
+  }
+
+  @Test
+  void theSqlRunnerRunsStatementsFromStandardInputAndNamesAFailureInOneLine() {
+    String catalog = registerCatalog("nb_stdin");
+    String input =
+        "SELECT count(*) AS n\n  FROM "
+            + catalog
+            + ".`nb-flights`;\n-- a comment\nSELECT nothing FROM "
+            + catalog
+            + ".`no-such-index`;\nSELECT 1 AS one";
+    Output output = new Output();
+
+    int code =
+        new SqlRunner(spark(), Map.of(), output.out, output.err)
+            .run("-", new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(1, code, "a statement failed");
+    assertTrue(Pattern.compile("\\| 20000 \\|\\n").matcher(output.out()).find(), output.out());
+    assertTrue(output.out().contains("| one |\n"), "the statement after the failure ran");
+    List<String> errors = output.err().lines().toList();
+    assertEquals(1, errors.size(), output.err());
+    assertTrue(errors.get(0).startsWith("eslake sql: The statement failed: "), errors.get(0));
+    assertTrue(errors.get(0).contains("no-such-index"), errors.get(0));
+  }
+
+  @Test
+  void theSqlRunnerNamesAMissingFileInOneLine() {
+    Output output = new Output();
+
+    int code =
+        new SqlRunner(spark(), Map.of(), output.out, output.err)
+            .run("notebooks/no-such.sql", InputStream.nullInputStream());
+
+    assertEquals(2, code);
+    assertEquals(1, output.err().lines().count(), output.err());
+    assertTrue(output.err().startsWith("eslake sql: No file "), output.err());
+    assertTrue(output.err().contains("-Dquickstart.sql"), output.err());
+  }
+
+  /** What the runner printed, on its two streams. */
+  private static final class Output {
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    String out() {
+      return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+      return errBytes.toString(StandardCharsets.UTF_8);
     }
   }
 
@@ -99,46 +204,5 @@ class NotebookIT extends IntegrationTest {
     } catch (RuntimeException e) {
       throw new AssertionError(notebook + ": " + sql + " failed: " + e.getMessage(), e);
     }
-  }
-
-  /** The SQL statements of a cell: none for a markdown cell; split at semicolons ending lines. */
-  private static List<String> statements(String cell) {
-    List<String> statements = new ArrayList<>();
-    if (cell.lines().anyMatch(line -> line.startsWith("-- MAGIC"))) {
-      return statements;
-    }
-    StringBuilder current = new StringBuilder();
-    for (String line : cell.lines().toList()) {
-      if (line.startsWith("--")) {
-        continue;
-      }
-      String trimmed = line.stripTrailing();
-      boolean ends = trimmed.endsWith(";");
-      current.append(ends ? trimmed.substring(0, trimmed.length() - 1) : line).append('\n');
-      if (ends) {
-        add(statements, current);
-      }
-    }
-    add(statements, current);
-    return statements;
-  }
-
-  private static void add(List<String> statements, StringBuilder current) {
-    if (!current.toString().isBlank()) {
-      statements.add(current.toString().trim());
-    }
-    current.setLength(0);
-  }
-
-  private static String substitute(String statement, Map<String, String> values) {
-    Matcher reference = REFERENCE.matcher(statement);
-    StringBuilder out = new StringBuilder();
-    while (reference.find()) {
-      String value = values.get(reference.group(1));
-      assertTrue(value != null, "no value for ${" + reference.group(1) + "}");
-      reference.appendReplacement(out, Matcher.quoteReplacement(value));
-    }
-    reference.appendTail(out);
-    return out.toString();
   }
 }

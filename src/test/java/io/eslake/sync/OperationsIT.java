@@ -154,6 +154,56 @@ class OperationsIT extends IntegrationTest {
     assertTrue(refused.err().contains("401"), refused.err());
   }
 
+  @Test
+  void checkModeLeavesAClosedIndexOutOfTheCountAndKeepsItsColumns() {
+    admin().recreateIndex("ops-closed", "{}");
+    admin().send("POST", "/ops-closed/_close", null);
+
+    SyncJobIT.Run check = run("--indices", "ops-closed,ops-movies", "--check");
+
+    assertEquals(0, check.code(), check.err() + check.out());
+    List<String> lines = check.out().lines().toList();
+    assertEquals(
+        "Connected; credentials accepted. 1 index would be synced (1 closed index skipped):",
+        lines.get(0));
+    int documents = lines.get(1).indexOf("documents") + "documents".length();
+    String closed = lines.stream().filter(l -> l.startsWith("ops-closed ")).findFirst().get();
+    String movies = lines.stream().filter(l -> l.startsWith("ops-movies ")).findFirst().get();
+    assertEquals(documents, closed.indexOf("closed") + "closed".length(), check.out());
+    assertEquals(documents, movies.indexOf("3,201") + "3,201".length(), check.out());
+    assertTrue(closed.endsWith("skipped: a closed index is not synced"), closed);
+  }
+
+  @Test
+  void freshUserMistakesAreOneLineThatNamesTheFlag() throws IOException {
+    SyncJobIT.Run noPasswordFile =
+        SyncJobIT.run(
+            "--url",
+            es().url(),
+            "--username",
+            "elastic",
+            "--password-file",
+            warehouse.resolve("no-such-file").toString(),
+            "--warehouse",
+            warehouse.toString());
+    Path aFile = Files.writeString(warehouse.resolve("a-file"), "x");
+    SyncJobIT.Run unwritableReport =
+        run("--indices", "ops-movies", "--report", aFile.resolve("run.json").toString());
+
+    assertEquals(2, noPasswordFile.code(), noPasswordFile.err());
+    assertTrue(noPasswordFile.err().contains("named by --password-file"), noPasswordFile.err());
+    assertFalse(noPasswordFile.err().contains("password_file"), noPasswordFile.err());
+    assertEquals(1, unwritableReport.code(), unwritableReport.err());
+    assertEquals(
+        "eslake sync: Cannot write the report to "
+            + aFile.resolve("run.json")
+            + ": "
+            + aFile
+            + " exists and is not a folder. Give --report a file in a folder this user may"
+            + " write to.",
+        unwritableReport.err().strip());
+  }
+
   /** A proxy that holds every scroll page back a little, so a read lasts several seconds. */
   static final class SlowScrollProxy extends RecordingProxy {
     SlowScrollProxy(String target) throws IOException {

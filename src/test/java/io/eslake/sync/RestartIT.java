@@ -90,7 +90,7 @@ class RestartIT extends IntegrationTest {
       rerun.add("--only-failed");
       SyncJobIT.Run again = run(rerun);
       assertEquals(0, again.code(), again.out() + again.err());
-      assertTrue(again.out().contains("Syncing 1 indices"), again.out());
+      assertTrue(again.out().contains("Syncing 1 index"), again.out());
       assertEquals(25_000, SyncJobIT.delta(warehouse, "restart_a").count());
       assertEquals(
           25_000, SyncJobIT.delta(warehouse, "restart_a").select("_id").distinct().count());

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,39 @@ class SyncArgumentsTest {
     for (SyncConfig config : new SyncConfig[] {basic, apiKey, token}) {
       assertFalse(config.catalogOptions().toString().contains("-value"));
     }
+  }
+
+  @Test
+  void credentialsInTheUrlAreAUsageErrorThatDoesNotShowThem() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] args = {"--url", "https://reader:S3cret-pw@es.example.com:9200", "--check"};
+
+    int code =
+        SyncJob.run(
+            args,
+            Map.of(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(SyncJob.EXIT_USAGE, code, message);
+    assertTrue(
+        message.startsWith(
+            "eslake sync: Cannot use cluster URL 'https://***@es.example.com:9200': credentials"
+                + " in the URL are not accepted"),
+        message);
+    assertFalse(message.contains("S3cret") || message.contains("reader"), message);
+  }
+
+  @Test
+  void catalogSecretOptionsAreNamedAsTheirFlags() {
+    assertEquals(
+        "Cannot read password from the file '/x' named by --password-file: no such file",
+        SyncArguments.inFlagTerms(
+            "Cannot read password from the file '/x' named by 'password_file': no such file"));
+    assertEquals(
+        "the variable 'K' named by --api-key-env is not set",
+        SyncArguments.inFlagTerms("the variable 'K' named by 'api_key_secret_env' is not set"));
   }
 
   @Test
