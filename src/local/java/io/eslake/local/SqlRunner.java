@@ -146,7 +146,8 @@ public final class SqlRunner {
       Dataset<Row> result = spark.sql(statement);
       columns = result.columns();
       rows = result.limit(MAX_ROWS + 1).collectAsList();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's AnalysisException is checked in Java's eyes, though Scala throws it undeclared.
       err.println("eslake sql: The statement failed: " + firstLine(e));
       return 1;
     }

@@ -169,7 +169,7 @@ class OperationsIT extends IntegrationTest {
     int documents = lines.get(1).indexOf("documents") + "documents".length();
     String closed = lines.stream().filter(l -> l.startsWith("ops-closed ")).findFirst().get();
     String movies = lines.stream().filter(l -> l.startsWith("ops-movies ")).findFirst().get();
-    assertEquals(documents, closed.indexOf("closed") + "closed".length(), check.out());
+    assertEquals(documents, closed.indexOf(" closed ") + " closed".length(), check.out());
     assertEquals(documents, movies.indexOf("3,201") + "3,201".length(), check.out());
     assertTrue(closed.endsWith("skipped: a closed index is not synced"), closed);
   }
