@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.http.ConnectionClosedException;
@@ -70,6 +71,9 @@ public final class ClusterClient implements Closeable {
   /** Whether {@code GET /} was asked already: it is asked at most once per client. */
   private boolean rootAsked;
 
+  /** Requests sent again under the retry policy, for the read's metrics. */
+  private final AtomicLong retries = new AtomicLong();
+
   private ClusterClient(ConnectionSettings settings, RestClient rest) {
     this.settings = settings;
     this.rest = rest;
@@ -116,6 +120,14 @@ public final class ClusterClient implements Closeable {
 
   public ConnectionSettings settings() {
     return settings;
+  }
+
+  /**
+   * How many times this client has sent a request again under the retry policy: after a 429, 502,
+   * 503 or 504 answer, or a connection lost to a node that answered before.
+   */
+  public long retries() {
+    return retries.get();
   }
 
   /**
@@ -541,12 +553,14 @@ public final class ClusterClient implements Closeable {
         int status = e.getResponse().getStatusLine().getStatusCode();
         if (retry < policy.maxRetries() && RetryPolicy.retryableStatus(status)) {
           EntityUtils.consumeQuietly(e.getResponse().getEntity());
+          retries.incrementAndGet();
           pause(policy, retry, action, "HTTP " + status);
           continue;
         }
         throw translate(e, action);
       } catch (IOException e) {
         if (retry < policy.maxRetries() && retryable(e, idempotent)) {
+          retries.incrementAndGet();
           pause(policy, retry, action, ClusterException.deepestMessage(e));
           continue;
         }

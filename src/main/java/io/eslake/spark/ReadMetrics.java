@@ -6,9 +6,10 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 
 /**
  * The read's own metrics, shown per scan in the SQL tab of the Spark UI: documents, scroll pages
- * and response bytes read. Slice readers report their running totals on executors; Spark sends them
- * to the driver with each executor heartbeat ({@code spark.executor.heartbeatInterval}) and when a
- * task ends, where the sync job's progress reads them by their descriptions.
+ * and response bytes read, and requests retried. Slice readers report their running totals on
+ * executors; Spark sends them to the driver with each executor heartbeat ({@code
+ * spark.executor.heartbeatInterval}) and when a task ends, where the sync job's progress reads them
+ * by their descriptions.
  *
  * <p>Spark creates the metric classes by name on the driver, so they are public with a public
  * no-argument constructor.
@@ -27,18 +28,25 @@ public final class ReadMetrics {
   /** The description of the bytes metric. */
   public static final String BYTES = "response bytes read from Elasticsearch";
 
+  /** The description of the retries metric. */
+  public static final String RETRIES = "requests retried by the Elasticsearch client";
+
   private ReadMetrics() {}
 
   static CustomMetric[] supported() {
-    return new CustomMetric[] {new Documents(), new Pages(), new Bytes(), new Rescued()};
+    return new CustomMetric[] {
+      new Documents(), new Pages(), new Bytes(), new Rescued(), new Retries()
+    };
   }
 
-  static CustomTaskMetric[] current(long documents, long pages, long bytes, long rescued) {
+  static CustomTaskMetric[] current(
+      long documents, long pages, long bytes, long rescued, long retries) {
     return new CustomTaskMetric[] {
       new Value(Documents.NAME, documents),
       new Value(Pages.NAME, pages),
       new Value(Bytes.NAME, bytes),
-      new Value(Rescued.NAME, rescued)
+      new Value(Rescued.NAME, rescued),
+      new Value(Retries.NAME, retries)
     };
   }
 
@@ -99,6 +107,19 @@ public final class ReadMetrics {
 
     public Rescued() {
       super(NAME, RESCUED);
+    }
+  }
+
+  /**
+   * Requests the slice's client sent again after the cluster refused them for the moment (429, 502,
+   * 503, 504) or a node that answered before dropped the connection: a cluster under load shows
+   * here before it fails a read.
+   */
+  public static final class Retries extends Sum {
+    static final String NAME = "esRetries";
+
+    public Retries() {
+      super(NAME, RETRIES);
     }
   }
 

@@ -78,7 +78,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     long pageBytes = page == null ? 0 : page.bytesRead();
-    return ReadMetrics.current(documents, pages, bytes + pageBytes, rescued);
+    return ReadMetrics.current(documents, pages, bytes + pageBytes, rescued, client.retries());
   }
 
   @Override

@@ -62,10 +62,18 @@ public final class SyncJob {
   private final String sourceCatalog;
   private volatile int concurrentIndices = 1;
 
+  /** Whether {@link #out} is a terminal, where progress is redrawn in place rather than logged. */
+  private final boolean outputIsTerminal;
+
   SyncJob(SparkSession spark, SyncConfig config, PrintStream out) {
+    this(spark, config, out, out == System.out && System.console() != null);
+  }
+
+  SyncJob(SparkSession spark, SyncConfig config, PrintStream out, boolean outputIsTerminal) {
     this.spark = spark;
     this.config = config;
     this.out = out;
+    this.outputIsTerminal = outputIsTerminal;
     this.sourceCatalog = SOURCE_CATALOG_PREFIX + RUNS.incrementAndGet();
   }
 
@@ -476,10 +484,9 @@ public final class SyncJob {
     return Long.parseLong(table.properties().get(ElasticsearchCatalog.DOCUMENTS_PROPERTY));
   }
 
-  /** The console to redraw the progress line on, or null when the output is not a terminal. */
   /** The console to redraw progress on, or null to log it: also when indices sync at once. */
   private PrintStream terminal() {
-    return out == System.out && System.console() != null && concurrentIndices == 1 ? out : null;
+    return outputIsTerminal && concurrentIndices == 1 ? out : null;
   }
 
   private int summarize(List<IndexResult> results, double seconds) {

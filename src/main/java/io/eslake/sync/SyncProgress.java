@@ -41,15 +41,15 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
   private final SparkContext context;
   private final String description;
   private final long total;
-  private final PrintStream terminal;
+  private final TerminalLine terminal;
   private final long start = System.nanoTime();
   private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
   private final Map<Long, Long> documentsByTask = new ConcurrentHashMap<>();
   private final Map<Long, Long> bytesByTask = new ConcurrentHashMap<>();
   private final Map<Long, Long> rescuedByTask = new ConcurrentHashMap<>();
+  private final Map<Long, Long> retriesByTask = new ConcurrentHashMap<>();
   private final Set<Integer> runningJobs = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
-  private volatile boolean drawn;
 
   /**
    * Starts following the jobs with the given description.
@@ -67,7 +67,7 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
     this.context = context;
     this.description = description;
     this.total = total;
-    this.terminal = terminal;
+    this.terminal = terminal == null ? null : new TerminalLine(terminal);
     context.addSparkListener(this);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -95,8 +95,22 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
     return sum(bytesByTask);
   }
 
+  /** Requests the readers sent again after the cluster refused them for the moment. */
+  long retries() {
+    return sum(retriesByTask);
+  }
+
   /** The progress line, e.g. "1,200,000 of 3,000,000 documents (40%), 95,000/s, 19 s left". */
   String line() {
+    return line(false);
+  }
+
+  /**
+   * The progress line; once the sync is over (closing), without what is left to do.
+   *
+   * @param over whether the index's sync has ended
+   */
+  private String line(boolean over) {
     long documents = documents();
     double seconds = (System.nanoTime() - start) / 1e9;
     double rate = seconds > 0 ? documents / seconds : 0;
@@ -113,6 +127,14 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
       line.append(String.format(Locale.ROOT, "%,d documents", documents));
     }
     line.append(String.format(Locale.ROOT, ", %,.0f/s, %.1f MB", rate, bytes() / 1e6));
+    long retries = retries();
+    if (retries > 0) {
+      // The cluster is refusing requests for the moment: worth seeing before it fails a read.
+      line.append(", ").append(Words.count(retries, "retry", "retries"));
+    }
+    if (over) {
+      return line.toString();
+    }
     if (total > 0 && documents >= total) {
       // Reading is done; the commit, the rescue report and the count check follow.
       line.append(", all read, finishing the table");
@@ -160,6 +182,7 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
       documentsByTask.remove(task.taskId());
       bytesByTask.remove(task.taskId());
       rescuedByTask.remove(task.taskId());
+      retriesByTask.remove(task.taskId());
     }
   }
 
@@ -183,13 +206,21 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
     return runningJobs.isEmpty() && documents() >= expectedDocuments;
   }
 
-  /** Stops following: stops the timer, clears the line on a terminal, removes the listener. */
+  /**
+   * Stops following: stops the timer, and on a terminal where the line was shown draws it a last
+   * time and ends it with a newline; removes the listener.
+   */
   @Override
   public void close() {
     timer.shutdownNow();
-    if (terminal != null && drawn) {
-      terminal.print("\r\033[K");
-      terminal.flush();
+    try {
+      timer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (terminal != null && terminal.drawn()) {
+      terminal.draw(line(true));
+      terminal.finish();
     }
     context.removeSparkListener(this);
   }
@@ -207,6 +238,8 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
         bytesByTask.merge(taskId, number, Math::max);
       } else if (ReadMetrics.RESCUED.equals(name)) {
         rescuedByTask.merge(taskId, number, Math::max);
+      } else if (ReadMetrics.RETRIES.equals(name)) {
+        retriesByTask.merge(taskId, number, Math::max);
       }
     }
   }
@@ -215,9 +248,7 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
     try {
       String line = line();
       if (terminal != null) {
-        terminal.print("\r\033[K" + line);
-        terminal.flush();
-        drawn = true;
+        terminal.draw(line);
       } else {
         LOG.info("{}", line);
       }

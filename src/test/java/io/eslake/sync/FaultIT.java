@@ -16,17 +16,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
 
 /**
  * The sync job through a fault-injecting proxy in front of the real cluster. Each fault ends either
@@ -81,6 +87,39 @@ class FaultIT extends IntegrationTest {
         (long) DOCUMENTS * (DOCUMENTS - 1) / 2,
         table.selectExpr("sum(n)").head().getLong(0),
         "every value as indexed");
+  }
+
+  @Test
+  void theReadCountsItsRetriesInItsSparkUiMetric() {
+    String catalog = registerCatalog("fault_metrics", proxy.url());
+    spark().conf().set("spark.sql.catalog." + catalog + ".retry_wait_ms", "10");
+    proxy.inject(FaultProxy.Request::isScrollPage, Fault.TOO_MANY_REQUESTS, 5);
+    proxy.inject(FaultProxy.Request::opensScroll, Fault.UNAVAILABLE, 2);
+    Dataset<Row> read = spark().table(catalog + ".`" + INDEX + "`").select("_id");
+
+    assertEquals(DOCUMENTS, read.collectAsList().size());
+
+    assertEquals(7, proxy.injected().size(), String.valueOf(proxy.injected()));
+    Map<String, Long> metrics = scanMetrics(read);
+    assertEquals(7L, metrics.get("esRetries"), metrics.toString());
+    assertEquals((long) DOCUMENTS, metrics.get("esDocuments"), metrics.toString());
+    assertEquals(6L, metrics.get("esPages"), "two full pages and an empty one per slice");
+  }
+
+  /** The read's metrics as the executed plan's scan holds them after the query ran. */
+  private static Map<String, Long> scanMetrics(Dataset<Row> read) {
+    SparkPlan plan = read.queryExecution().executedPlan();
+    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+      plan = adaptive.executedPlan();
+    }
+    Map<String, Long> values = new TreeMap<>();
+    for (SparkPlan leaf : JavaConverters.seqAsJavaList(plan.collectLeaves())) {
+      if (leaf instanceof BatchScanExec scan) {
+        JavaConverters.mapAsJavaMap(scan.metrics())
+            .forEach((name, metric) -> values.put(name, metric.value()));
+      }
+    }
+    return values;
   }
 
   @Test

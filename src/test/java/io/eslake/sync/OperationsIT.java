@@ -13,11 +13,15 @@ import io.eslake.CapturedLogs;
 import io.eslake.IntegrationTest;
 import io.eslake.local.RecordingProxy;
 import io.eslake.local.SampleData;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -206,8 +210,15 @@ class OperationsIT extends IntegrationTest {
 
   /** A proxy that holds every scroll page back a little, so a read lasts several seconds. */
   static final class SlowScrollProxy extends RecordingProxy {
+    private final long delayMillis;
+
     SlowScrollProxy(String target) throws IOException {
+      this(target, 60);
+    }
+
+    SlowScrollProxy(String target, long delayMillis) throws IOException {
       super(target);
+      this.delayMillis = delayMillis;
     }
 
     @Override
@@ -215,7 +226,7 @@ class OperationsIT extends IntegrationTest {
         throws IOException {
       if (recorded.pathAndQuery().contains("scroll")) {
         try {
-          Thread.sleep(60);
+          Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -261,6 +272,39 @@ class OperationsIT extends IntegrationTest {
           seen.stream().anyMatch(n -> n > 0 && n < 20_000),
           "documents read while the read runs: " + seen + " in " + seconds + " s");
     }
+  }
+
+  @Test
+  void onATerminalTheProgressLineIsRedrawnInPlaceAndEndedBeforeTheResult() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int code;
+    try (SlowScrollProxy proxy = new SlowScrollProxy(es().url(), 1_500)) {
+      SyncConfig config =
+          SyncArguments.parse(
+              SyncJobIT.argsFor(
+                  warehouse, es().password(), "--url", proxy.url(), "--indices", "ops-movies"),
+              Map.of());
+      code = new SyncJob(spark(), config, console, true).syncAll(console);
+    }
+
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, out);
+    String result = "ops-movies -> " + warehouse.resolve("ops_movies") + ": 3,201 rows in ";
+    int progressEnd = out.indexOf(System.lineSeparator() + result);
+    assertTrue(progressEnd > 0, "the progress line ends before the result line: " + out);
+    String progress = out.substring(out.indexOf('\r'), progressEnd);
+    String[] draws = progress.substring(1).split("\r", -1);
+    assertTrue(draws.length >= 3, "redrawn every second while the read waits: " + progress);
+    for (int i = 0; i < draws.length; i++) {
+      assertTrue(draws[i].startsWith("sync 1/1: ops-movies -> "), draws[i]);
+      if (i > 0) {
+        assertTrue(draws[i].length() >= draws[i - 1].strip().length(), "covers the last text");
+      }
+    }
+    assertTrue(draws[draws.length - 1].contains("3,201 of 3,201 documents (100%)"), progress);
+    assertFalse(draws[draws.length - 1].contains("left"), "the last draw says what was done");
+    assertFalse(out.contains("\u001b"), "no escape sequences");
   }
 
   @Test
