@@ -202,9 +202,13 @@ public final class Quickstart {
             + jar.getFileName()
             + " "
             + String.join(" ", jobArgs));
-    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    // Standard input stays with this JVM: -Dquickstart.sql=- reads the statements from it later.
+    ProcessBuilder builder =
+        new ProcessBuilder(command).inheritIO().redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.environment().putAll(env);
-    return builder.start().waitFor();
+    Process process = builder.start();
+    process.getOutputStream().close();
+    return process.waitFor();
   }
 
   /**
