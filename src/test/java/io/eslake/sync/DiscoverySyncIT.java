@@ -74,7 +74,7 @@ class DiscoverySyncIT extends IntegrationTest {
     assertEquals(2, without.code(), without.err());
     assertTrue(without.err().contains("No index named 'disc-hidden' (closest:"), without.err());
     assertEquals(0, with.code(), with.out() + with.err());
-    assertTrue(with.out().contains("Synced 1 of 1 indices, 0 rows"), with.out());
+    assertTrue(with.out().contains("Synced 1 of 1 index, 0 rows"), with.out());
   }
 
   private static Dataset<Row> delta(String table) {

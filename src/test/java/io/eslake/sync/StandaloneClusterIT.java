@@ -58,7 +58,7 @@ class StandaloneClusterIT extends IntegrationTest {
     }
 
     assertEquals(0, code, driver);
-    assertTrue(driver.contains("Synced 1 of 1 indices, 6,000 rows"), driver);
+    assertTrue(driver.contains("Synced 1 of 1 index, 6,000 rows"), driver);
     assertEquals(2, executorLogs.size(), "one executor on each worker: " + executorLogs);
     for (String log : executorLogs) {
       assertTrue(log.contains("Running task"), "every executor ran tasks:\n" + log);
