@@ -393,18 +393,24 @@ public final class ReadBenchmark {
     int count = options.manyIndices();
     BenchmarkIndex.ensureMany(es, "bench-many-", count, 1000);
     long start = System.nanoTime();
+    long cpu = cpuNanos();
     sync("bench-many-*", 1, work.resolve("many-1"));
     double sequential = (System.nanoTime() - start) / 1e9;
+    double sequentialCpu = (cpuNanos() - cpu) / 1e9;
     start = System.nanoTime();
+    cpu = cpuNanos();
     sync("bench-many-*", 4, work.resolve("many-4"));
     double parallel = (System.nanoTime() - start) / 1e9;
+    double parallelCpu = (cpuNanos() - cpu) / 1e9;
     System.out.printf(
         Locale.ROOT,
-        "%nSync of %d indices of 1,000 documents: one after another %.1f s, 4 at a time %.1f s,"
-            + " %.2f times faster%n",
+        "%nSync of %d indices of 1,000 documents: one after another %.1f s (%.1f s CPU), 4 at a"
+            + " time %.1f s (%.1f s CPU), %.2f times faster%n",
         count,
         sequential,
+        sequentialCpu,
         parallel,
+        parallelCpu,
         sequential / parallel);
   }
 
