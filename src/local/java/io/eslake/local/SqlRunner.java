@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +28,8 @@ import org.apache.spark.sql.SparkSession;
  * for the cluster and tables at hand.
  */
 public final class SqlRunner {
+
+  private static final Pattern FILE_QUERY = Pattern.compile("direct query on files: ([^;\\s]+)");
 
   /** Rows of a result shown at most; the count of all is printed under them. */
   static final int MAX_ROWS = 20;
@@ -148,7 +152,7 @@ public final class SqlRunner {
       rows = result.limit(MAX_ROWS + 1).collectAsList();
     } catch (Exception e) {
       // Spark's AnalysisException is checked in Java's eyes, though Scala throws it undeclared.
-      err.println("eslake sql: The statement failed: " + firstLine(e));
+      err.println("eslake sql: The statement failed: " + firstLine(e) + hint(firstLine(e)));
       return 1;
     }
     if (columns.length == 0) {
@@ -213,6 +217,24 @@ public final class SqlRunner {
   private static String cell(Object value) {
     String text = value == null ? "NULL" : value.toString().replace('\n', ' ').replace('\r', ' ');
     return text.length() <= MAX_CELL ? text : text.substring(0, MAX_CELL - 3) + "...";
+  }
+
+  /**
+   * Spark takes {@code catalog.name} for a query on files when no table of that name is in the
+   * catalog and a data source is registered under the catalog's name, as es-hadoop (the benchmark's
+   * peer, on this runner's class path) registers {@code es}: its message then speaks of data
+   * sources, so the likely cause is said too.
+   */
+  static String hint(String message) {
+    Matcher source = FILE_QUERY.matcher(message);
+    if (source.find()) {
+      return " (no table of that name in catalog "
+          + source.group(1)
+          + ", so Spark took it for a query on files: see SHOW TABLES IN "
+          + source.group(1)
+          + ")";
+    }
+    return "";
   }
 
   private static String firstLine(Throwable e) {

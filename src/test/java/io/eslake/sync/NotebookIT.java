@@ -146,7 +146,9 @@ class NotebookIT extends IntegrationTest {
 
   @Test
   void theSqlRunnerRunsStatementsFromStandardInputAndNamesAFailureInOneLine() {
-    String catalog = registerCatalog("nb_stdin");
+    // "es", as in the notebooks; es-hadoop, on the test class path, registers "es" as a data
+    // source.
+    String catalog = registerCatalog("es");
     String input =
         "SELECT count(*) AS n\n  FROM "
             + catalog
@@ -165,7 +167,8 @@ class NotebookIT extends IntegrationTest {
     List<String> errors = output.err().lines().toList();
     assertEquals(1, errors.size(), output.err());
     assertTrue(errors.get(0).startsWith("eslake sql: The statement failed: "), errors.get(0));
-    assertTrue(errors.get(0).contains("no-such-index"), errors.get(0));
+    assertTrue(errors.get(0).contains("no table of that name in catalog es"), errors.get(0));
+    assertTrue(errors.get(0).contains("SHOW TABLES IN es)"), errors.get(0));
   }
 
   @Test
