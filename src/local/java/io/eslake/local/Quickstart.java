@@ -31,6 +31,17 @@ public final class Quickstart {
   private Quickstart() {}
 
   public static void main(String[] args) throws Exception {
+    String sqlSource = System.getProperty("quickstart.sql", "").trim();
+    if (!sqlSource.isEmpty()
+        && !sqlSource.equals("-")
+        && !Files.isRegularFile(Path.of(sqlSource))) {
+      // Said before the node starts and the job runs, not minutes later.
+      System.err.println(
+          "eslake sql: No file "
+              + Path.of(sqlSource).toAbsolutePath()
+              + ". Give -Dquickstart.sql a .sql or .ipynb notebook (notebooks/eslake_tour.sql).");
+      System.exit(2);
+    }
     List<String> jobArgs = new ArrayList<>(Arrays.asList(args));
     boolean keepRunning = jobArgs.remove("--keep-running");
     String warehouse = Path.of("target", "quickstart-warehouse").toAbsolutePath().toString();
@@ -79,8 +90,8 @@ public final class Quickstart {
           System.out.println(
               "Elasticsearch keeps running at "
                   + es.url()
-                  + " (user elastic, password "
-                  + LocalElasticsearch.ELASTIC_PASSWORD
+                  + " (user elastic, password in "
+                  + passwordFile(es.password())
                   + "). Press Ctrl-C to stop it.");
           Thread.currentThread().join();
         }
@@ -90,6 +101,14 @@ public final class Quickstart {
         es.close();
       }
     }
+  }
+
+  /** The password in a file only its owner reads, removed when the quickstart ends. */
+  private static Path passwordFile(String password) throws IOException {
+    Path file =
+        SqlRunner.secretFile(Path.of("target", "quickstart-password").toAbsolutePath(), password);
+    file.toFile().deleteOnExit();
+    return file;
   }
 
   /**
@@ -111,9 +130,7 @@ public final class Quickstart {
     spark.conf().set(prefix, "io.eslake.spark.ElasticsearchCatalog");
     spark.conf().set(prefix + ".url", url);
     if (username != null && password != null) {
-      Path passwordFile =
-          SqlRunner.secretFile(Path.of("target", "quickstart-password").toAbsolutePath(), password);
-      passwordFile.toFile().deleteOnExit();
+      Path passwordFile = passwordFile(password);
       values.put("es_username", username);
       values.put("password_file", passwordFile.toString());
       spark.conf().set(prefix + ".username", username);

@@ -71,8 +71,7 @@ public final class SqlRunner {
       err.println(
           "eslake sql: No file "
               + file.toAbsolutePath()
-              + ". Give -Dquickstart.sql a .sql or .ipynb notebook (notebooks/eslake_tour.sql),"
-              + " or - to read statements from standard input.");
+              + ". Give -Dquickstart.sql a .sql or .ipynb notebook (notebooks/eslake_tour.sql).");
       return 2;
     } catch (IOException | IllegalArgumentException e) {
       err.println("eslake sql: Cannot read " + file + ": " + e.getMessage());

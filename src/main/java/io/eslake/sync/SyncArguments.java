@@ -331,8 +331,10 @@ public final class SyncArguments {
       }
       out.append('\n');
     }
+    out.append(String.format("  %-27s %s\n", "--help", "print this text and exit"));
     out.append(
-        "\nExit codes: 0 all indices synced; 1 some index failed; 2 bad arguments or"
+        "\nExit codes: 0 all indices synced (closed ones skipped); 1 some index failed; 2 bad"
+            + " arguments or"
             + " configuration; 3 the cluster cannot be reached or refused the credentials.\n");
     return out.toString();
   }
@@ -456,7 +458,7 @@ public final class SyncArguments {
     }
     throw new UsageException(
         PROGRESS_INTERVAL.name()
-            + " must be a number of seconds between 0 and 3600, not '"
+            + " must be a number of seconds above 0 and at most 3600, not '"
             + value
             + "'.");
   }

@@ -338,7 +338,9 @@ public final class SyncJob {
               IndexResult.success(index, target.display(), written, seconds(start), rescued, notes),
               indexCount,
               countAfter);
-    } catch (Exception e) {
+    } catch (Exception | LinkageError e) {
+      // A class that cannot be loaded (a clashing jar on the cluster) fails this index with its
+      // name, like any other failure, and leaves the other indices and the run's report intact.
       if (Failures.rootOf(e) instanceof ClosedIndexException) {
         LOG.info("Index '{}' is closed: skipped", index);
         result = IndexResult.skip(index, target.display(), "closed");
