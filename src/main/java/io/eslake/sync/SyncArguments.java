@@ -381,7 +381,18 @@ public final class SyncArguments {
         return flag;
       }
     }
-    throw new UsageException("Unknown option " + arg + ". Did you mean " + nearest(arg) + "?");
+    if (!arg.startsWith("--")) {
+      throw new UsageException(
+          "Unexpected argument '"
+              + arg
+              + "': each argument is an option starting with -- followed by its value, and a"
+              + " switch such as --check takes none (or --check=true).");
+    }
+    String nearest = nearest(arg);
+    if (EditDistance.between(nearest, arg) > Math.max(2, arg.length() / 3)) {
+      throw new UsageException("Unknown option " + arg + ". Run with --help to see every option.");
+    }
+    throw new UsageException("Unknown option " + arg + ". Did you mean " + nearest + "?");
   }
 
   /** The known flag name nearest to an unknown one. */

@@ -76,6 +76,17 @@ class SyncArgumentsTest {
   }
 
   @Test
+  void aStrayValueAndAFarOffOptionAreSaidAsSuch() {
+    String stray = failure(Map.of(), "--url", "es", "--check", "yes");
+    assertTrue(stray.startsWith("Unexpected argument 'yes'"), stray);
+    assertTrue(stray.contains("--check=true"), stray);
+    String farOff = failure(Map.of(), "--url", "es", "--bogus", "x");
+    assertEquals("Unknown option --bogus. Run with --help to see every option.", farOff);
+    String near = failure(Map.of(), "--url", "es", "--indexes", "x");
+    assertEquals("Unknown option --indexes. Did you mean --indices?", near);
+  }
+
+  @Test
   void secretFlagsAreRefused() {
     for (String flag : new String[] {"--password", "--api-key", "--bearer-token"}) {
       String message = failure(Map.of(), "--url", "es", flag, "x");
