@@ -13,6 +13,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
     this.decoder = RowDecoder.forSchema(readSchema, failOnMismatch);
     TaskContext task = TaskContext.get();
     if (task != null) {
-      task.addTaskCompletionListener(
-          (org.apache.spark.util.TaskCompletionListener) context -> close());
+      task.addTaskCompletionListener((TaskCompletionListener) context -> close());
     }
   }
 

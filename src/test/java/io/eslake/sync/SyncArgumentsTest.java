@@ -129,7 +129,8 @@ class SyncArgumentsTest {
   @Test
   void catalogMessagesNameTheJobsFlags() {
     assertEquals(
-        "Give the CA with --ca-certificate-file or --ca-fingerprint; or --insecure-skip-tls-verify.",
+        "Give the CA with --ca-certificate-file or --ca-fingerprint;"
+            + " or --insecure-skip-tls-verify.",
         SyncArguments.inFlagTerms(
             "Give the CA with 'ca_certificate_file' or 'ca_fingerprint'; or"
                 + " 'insecure_skip_tls_verify'."));

@@ -20,7 +20,8 @@ class RowDecoderTest {
               + "\"ratio\":{\"type\":\"float\"},\"active\":{\"type\":\"boolean\"},"
               + "\"created\":{\"type\":\"date\"},"
               + "\"author\":{\"properties\":{\"name\":{\"type\":\"keyword\"}}},"
-              + "\"comments\":{\"type\":\"nested\",\"properties\":{\"user\":{\"type\":\"keyword\"}}},"
+              + "\"comments\":{\"type\":\"nested\","
+              + "\"properties\":{\"user\":{\"type\":\"keyword\"}}},"
               + "\"shape\":{\"type\":\"geo_shape\"}}}");
 
   @Test
@@ -32,7 +33,8 @@ class RowDecoderTest {
             "{\"title\":\"Hello\",\"views\":9007199254740993,\"rank\":7,\"level\":300,"
                 + "\"flag\":-5,\"score\":1.25,\"ratio\":0.5,\"active\":true,"
                 + "\"created\":\"2024-02-29T10:15:30.123456789+02:00\","
-                + "\"author\":{\"name\":\"ann\"},\"comments\":[{\"user\":\"bo\"},{\"user\":\"cy\"}],"
+                + "\"author\":{\"name\":\"ann\"},"
+                + "\"comments\":[{\"user\":\"bo\"},{\"user\":\"cy\"}],"
                 + "\"shape\":{\"type\":\"point\",\"coordinates\":[1.5,2]}}");
 
     assertEquals("d1", row.get("_id"));
