@@ -44,7 +44,9 @@ public final class Quickstart {
     }
     List<String> jobArgs = new ArrayList<>(Arrays.asList(args));
     boolean keepRunning = jobArgs.remove("--keep-running");
-    String warehouse = Path.of("target", "quickstart-warehouse").toAbsolutePath().toString();
+    String given = option(jobArgs, "--warehouse", null);
+    String warehouse =
+        Path.of(given == null ? "target/quickstart-warehouse" : given).toAbsolutePath().toString();
     String external = System.getenv("ESLAKE_URL");
     LocalElasticsearch es = null;
     Map<String, String> env = new LinkedHashMap<>();
@@ -65,7 +67,9 @@ public final class Quickstart {
         env.put("ESLAKE_USERNAME", es.username());
         env.put("ESLAKE_PASSWORD", es.password());
       }
-      jobArgs.addAll(List.of("--warehouse", warehouse));
+      if (given == null) {
+        jobArgs.addAll(List.of("--warehouse", warehouse));
+      }
       int code = runSyncJob(jobArgs, env);
       if (code != 0) {
         System.out.println("The sync job failed with exit code " + code + ".");

@@ -40,6 +40,11 @@ public final class SyncArguments {
     static Flag forOption(String name, String env, ConnectorOptions.Key option, String meaning) {
       return new Flag(name, env, null, meaning, option.name(), false);
     }
+
+    /** Whether the option takes several values, comma-separated, in one argument. */
+    boolean takesList() {
+      return meaning.contains("comma-separated");
+    }
   }
 
   static final Flag URL =
@@ -308,6 +313,15 @@ public final class SyncArguments {
           throw new UsageException("Option " + arg + " needs a value.");
         }
         value = args[++i];
+      }
+      if (given.containsKey(flag)) {
+        throw new UsageException(
+            "Option "
+                + flag.name()
+                + " is given more than once; give it once"
+                + (flag.takesList()
+                    ? ", with its values comma-separated: " + flag.name() + " a,b."
+                    : "."));
       }
       given.put(flag, value);
     }

@@ -104,7 +104,7 @@ public final class SyncJob {
       err.println("Run with --help to see every option.");
       return EXIT_USAGE;
     }
-    return new SyncJob(session(), config, out).syncAll(err);
+    return new SyncJob(session(config.warehouse()), config, out).syncAll(err);
   }
 
   /**
@@ -535,12 +535,19 @@ public final class SyncJob {
         .toList();
   }
 
-  /** The active session, or a new one: local on all cores when no master is configured. */
-  static SparkSession session() {
+  /**
+   * The active session, or a new one: local on all cores when no master is configured, with Spark's
+   * own warehouse in the job's warehouse folder when none is configured (not a stray {@code
+   * spark-warehouse} folder in the working directory).
+   */
+  static SparkSession session(String warehouse) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName("eslake sync");
     if (!conf.contains("spark.master")) {
       builder.master("local[*]");
+    }
+    if (!conf.contains("spark.sql.warehouse.dir")) {
+      builder.config("spark.sql.warehouse.dir", warehouse);
     }
     if (!conf.contains("spark.executor.heartbeatInterval")) {
       // Task metrics reach the driver with heartbeats: the progress line is this fresh.

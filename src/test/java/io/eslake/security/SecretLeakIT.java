@@ -147,7 +147,10 @@ class SecretLeakIT extends IntegrationTest {
 
   /** A sync of the test's index into its warehouse, unless the flags name other indices. */
   private static SyncRun sync(String url, String... flags) {
-    List<String> args = new ArrayList<>(List.of("--url", url, "--indices", INDEX));
+    List<String> args = new ArrayList<>(List.of("--url", url));
+    if (!List.of(flags).contains("--indices")) {
+      args.addAll(List.of("--indices", INDEX));
+    }
     args.addAll(List.of("--warehouse", folder.resolve("warehouse").toString()));
     args.addAll(List.of(flags));
     return SyncRun.of(args);

@@ -103,9 +103,11 @@ class PackagedJarIT extends IntegrationTest {
     Files.writeString(wrapper, script);
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
 
-    List<String> command = new ArrayList<>(List.of("bash", "jobs/spark-submit.sh"));
+    String submitScript = Path.of("jobs", "spark-submit.sh").toAbsolutePath().toString();
+    List<String> command = new ArrayList<>(List.of("bash", submitScript));
     command.addAll(List.of(jobArgs));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.directory(Files.createDirectories(workingDirectory()).toFile());
     builder.environment().put("SPARK_SUBMIT", wrapper.toString());
     builder.environment().put("SPARK_MASTER", "local[2]");
     builder.environment().put("ESLAKE_JAR", jar().toAbsolutePath().toString());
@@ -119,6 +121,11 @@ class PackagedJarIT extends IntegrationTest {
       throw new AssertionError("spark-submit did not finish: " + Files.readString(log));
     }
     return new Submitted(process.exitValue(), Files.readString(log));
+  }
+
+  /** Where the job runs from: nothing of the job's belongs there. */
+  private static Path workingDirectory() {
+    return work.resolve("cwd");
   }
 
   private static String[] clusterArgs(String... extra) {
@@ -165,6 +172,9 @@ class PackagedJarIT extends IntegrationTest {
             .first()
             .<Long>getAs("rows"));
     assertFalse(sync.output().contains(es().password()), "the password is never printed");
+    try (var left = Files.list(workingDirectory())) {
+      assertEquals(List.of(), left.toList(), "no spark-warehouse or other folder where it ran");
+    }
   }
 
   @Test

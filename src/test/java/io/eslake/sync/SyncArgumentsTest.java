@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,20 @@ class SyncArgumentsTest {
     assertEquals("Unknown option --bogus. Run with --help to see every option.", farOff);
     String near = failure(Map.of(), "--url", "es", "--indexes", "x");
     assertEquals("Unknown option --indexes. Did you mean --indices?", near);
+  }
+
+  @Test
+  void aRepeatedOptionIsRefusedRatherThanOneValueDropped() {
+    assertEquals(
+        "Option --indices is given more than once; give it once, with its values"
+            + " comma-separated: --indices a,b.",
+        failure(Map.of(), "--url", "es", "--indices", "logs", "--indices=events"));
+    assertEquals(
+        "Option --prefix is given more than once; give it once.",
+        failure(Map.of(), "--url", "es", "--prefix", "a_", "--prefix", "b_"));
+    assertEquals(
+        List.of("logs", "events"),
+        parse(Map.of(), "--url", "es", "--indices", "logs,events").include());
   }
 
   @Test

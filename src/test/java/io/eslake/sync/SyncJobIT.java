@@ -62,19 +62,22 @@ class SyncJobIT extends IntegrationTest {
    * Arguments for the shared cluster and a warehouse folder, with the password given in a file as
    * users should.
    */
+  /** The local cluster's connection and the warehouse; an option in {@code extra} replaces it. */
   static String[] argsFor(Path warehouse, String password, String... extra) {
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "--url",
-                es().url(),
-                "--username",
-                es().username(),
-                "--password-file",
-                secretFile(warehouse, password).toString(),
-                "--warehouse",
-                warehouse.toString()));
-    all.addAll(List.of(extra));
+    List<String> given = List.of(extra);
+    List<String> all = new ArrayList<>();
+    String[][] defaults = {
+      {"--url", es().url()},
+      {"--username", es().username()},
+      {"--password-file", secretFile(warehouse, password).toString()},
+      {"--warehouse", warehouse.toString()}
+    };
+    for (String[] option : defaults) {
+      if (!given.contains(option[0])) {
+        all.addAll(List.of(option));
+      }
+    }
+    all.addAll(given);
     return all.toArray(String[]::new);
   }
 
