@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -81,6 +84,11 @@ public final class ReadBenchmark {
     boolean runs(String part) {
       return only.isEmpty() || only.contains(part);
     }
+
+    /** Whether a part that reads the flights index runs: {@code many} alone does not need it. */
+    boolean needsFlights() {
+      return only.isEmpty() || only.stream().anyMatch(part -> !part.equals("many"));
+    }
   }
 
   /** The median run of a variant, with the cost of the benchmark JVM during that run. */
@@ -121,8 +129,10 @@ public final class ReadBenchmark {
   }
 
   private void load() {
-    String parquet = SampleData.fetch().file("flights-3m.parquet").toString();
-    documents = BenchmarkIndex.ensureLoaded(spark, es, options.index(), parquet);
+    if (options.needsFlights()) {
+      String parquet = SampleData.fetch().file("flights-3m.parquet").toString();
+      documents = BenchmarkIndex.ensureLoaded(spark, es, options.index(), parquet);
+    }
     String prefix = "spark.sql.catalog." + CATALOG;
     spark.conf().set(prefix, "io.eslake.spark.ElasticsearchCatalog");
     spark.conf().set(prefix + ".url", es.url());
@@ -131,6 +141,15 @@ public final class ReadBenchmark {
   }
 
   private void runAll() throws Exception {
+    if (options.needsFlights()) {
+      runFlights();
+    }
+    if (options.runs("many")) {
+      manyIndices();
+    }
+  }
+
+  private void runFlights() throws Exception {
     System.out.printf(
         Locale.ROOT,
         "%nRead benchmark: index %s, %,d documents, %d repetitions (median), %d cores%n%n",
@@ -165,9 +184,6 @@ public final class ReadBenchmark {
     printResults();
     if (options.runs("heap")) {
       syncInSmallHeap(index);
-    }
-    if (options.runs("many")) {
-      manyIndices();
     }
   }
 
@@ -388,30 +404,60 @@ public final class ReadBenchmark {
     return 0;
   }
 
-  /** Many small indices synced one after another, then at the job's default parallelism. */
+  /**
+   * Many small indices synced one after another, then 4 at a time, each into a warehouse of its
+   * own. Another count than the default gets indices of its own prefix, so a quick run leaves the
+   * default indices in place.
+   */
   private void manyIndices() throws Exception {
     int count = options.manyIndices();
-    BenchmarkIndex.ensureMany(es, "bench-many-", count, 1000);
-    long start = System.nanoTime();
-    long cpu = cpuNanos();
-    sync("bench-many-*", 1, work.resolve("many-1"));
-    double sequential = (System.nanoTime() - start) / 1e9;
-    double sequentialCpu = (cpuNanos() - cpu) / 1e9;
-    start = System.nanoTime();
-    cpu = cpuNanos();
-    sync("bench-many-*", 4, work.resolve("many-4"));
-    double parallel = (System.nanoTime() - start) / 1e9;
-    double parallelCpu = (cpuNanos() - cpu) / 1e9;
+    String prefix = count == 200 ? "bench-many-" : "bench-many" + count + "-";
+    BenchmarkIndex.ensureMany(es, prefix, count, 1000);
+    ManyRun sequential = manyRun(prefix + "*", 1, work.resolve("many-1"));
+    ManyRun parallel = manyRun(prefix + "*", 4, work.resolve("many-4"));
     System.out.printf(
         Locale.ROOT,
         "%nSync of %d indices of 1,000 documents: one after another %.1f s (%.1f s CPU), 4 at a"
             + " time %.1f s (%.1f s CPU), %.2f times faster%n",
         count,
-        sequential,
-        sequentialCpu,
-        parallel,
-        parallelCpu,
-        sequential / parallel);
+        sequential.seconds(),
+        sequential.cpuSeconds(),
+        parallel.seconds(),
+        parallel.cpuSeconds(),
+        sequential.seconds() / parallel.seconds());
+    System.out.printf(
+        Locale.ROOT,
+        "Per index: one after another %.2f s, %.2f s CPU, %.1f Spark jobs; 4 at a time %.2f s,"
+            + " %.2f s CPU, %.1f Spark jobs%n",
+        sequential.seconds() / count,
+        sequential.cpuSeconds() / count,
+        (double) sequential.jobs() / count,
+        parallel.seconds() / count,
+        parallel.cpuSeconds() / count,
+        (double) parallel.jobs() / count);
+  }
+
+  /** One sync of the many indices: its time, the benchmark JVM's CPU time and the Spark jobs. */
+  private record ManyRun(double seconds, double cpuSeconds, long jobs) {}
+
+  private ManyRun manyRun(String pattern, int parallelism, Path warehouse) throws Exception {
+    AtomicLong jobs = new AtomicLong();
+    SparkListener counter =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart event) {
+            jobs.incrementAndGet();
+          }
+        };
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      long start = System.nanoTime();
+      long cpu = cpuNanos();
+      sync(pattern, parallelism, warehouse);
+      return new ManyRun((System.nanoTime() - start) / 1e9, (cpuNanos() - cpu) / 1e9, jobs.get());
+    } finally {
+      spark.sparkContext().removeSparkListener(counter);
+    }
   }
 
   private static void resetPeaks() {

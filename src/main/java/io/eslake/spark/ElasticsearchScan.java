@@ -36,12 +36,14 @@ final class ElasticsearchScan implements Scan, Batch {
   private final String query;
   private final int limit;
   private final String aggregateRefusal;
+  private final RecentCount recentCount;
   private InputPartition[] planned;
 
   /**
    * @param query the query selecting the documents, as JSON, or null for all
    * @param limit the most rows Spark needs, or 0 for all
    * @param aggregateRefusal why an aggregate Spark offered was left to Spark, or null
+   * @param recentCount the table's last count, which a read of every document may size slices by
    */
   ElasticsearchScan(
       String index,
@@ -50,7 +52,8 @@ final class ElasticsearchScan implements Scan, Batch {
       ConnectorOptions options,
       String query,
       int limit,
-      String aggregateRefusal) {
+      String aggregateRefusal,
+      RecentCount recentCount) {
     this.index = index;
     this.readSchema = readSchema;
     this.options = options;
@@ -58,6 +61,7 @@ final class ElasticsearchScan implements Scan, Batch {
     this.query = query;
     this.limit = limit;
     this.aggregateRefusal = aggregateRefusal;
+    this.recentCount = recentCount;
   }
 
   @Override
@@ -95,7 +99,8 @@ final class ElasticsearchScan implements Scan, Batch {
 
   /**
    * Plans once per scan: Spark may ask again for the same scan (a write plans its query twice), and
-   * each plan asks the cluster for the shard layout and a count.
+   * each plan asks the cluster for the shard layout and a count (unless a read of every document
+   * follows a count of the table within seconds, as in the sync job).
    */
   @Override
   public synchronized InputPartition[] planInputPartitions() {
@@ -112,7 +117,8 @@ final class ElasticsearchScan implements Scan, Batch {
     String server;
     try (ClusterClient client = ClusterClient.connect(connection)) {
       layout = client.shardLayout(index);
-      documents = client.count(index, query);
+      long recent = query == null ? recentCount.fresh() : -1;
+      documents = recent >= 0 ? recent : client.count(index, query);
       server = client.knownServer();
     }
     int shards = layout.primaryShards();

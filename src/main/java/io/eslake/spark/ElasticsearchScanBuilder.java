@@ -44,6 +44,7 @@ final class ElasticsearchScanBuilder
   private final String index;
   private final StructType tableSchema;
   private final ConnectorOptions options;
+  private final RecentCount recentCount;
   private StructType readSchema;
   private final List<Predicate> pushed = new ArrayList<>();
   private final List<ObjectNode> queries = new ArrayList<>();
@@ -58,10 +59,12 @@ final class ElasticsearchScanBuilder
   /** Whether an aggregation is pushed: its plan, or why not. */
   private record Decision(AggregatePlan plan, String refusal) {}
 
-  ElasticsearchScanBuilder(String index, StructType tableSchema, ConnectorOptions options) {
+  ElasticsearchScanBuilder(
+      String index, StructType tableSchema, ConnectorOptions options, RecentCount recentCount) {
     this.index = index;
     this.tableSchema = tableSchema;
     this.options = options;
+    this.recentCount = recentCount;
     this.readSchema = tableSchema;
   }
 
@@ -231,6 +234,6 @@ final class ElasticsearchScanBuilder
       return new AggregateScan(aggregate, options.connection());
     }
     return new ElasticsearchScan(
-        index, tableSchema, readSchema, options, query, limit, aggregateRefusal);
+        index, tableSchema, readSchema, options, query, limit, aggregateRefusal, recentCount);
   }
 }

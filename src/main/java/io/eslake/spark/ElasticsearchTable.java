@@ -20,6 +20,7 @@ final class ElasticsearchTable implements SupportsRead {
   private final String key;
   private final StructType schema;
   private final ConnectorOptions options;
+  private final RecentCount recentCount = new RecentCount();
 
   ElasticsearchTable(TableListing.Entry entry, StructType schema, ConnectorOptions options) {
     this.index = entry.name();
@@ -47,7 +48,8 @@ final class ElasticsearchTable implements SupportsRead {
 
   /**
    * The index, the key column and, under {@value ElasticsearchCatalog#DOCUMENTS_PROPERTY}, the
-   * index's document count at the time of the call (one count request to the cluster).
+   * index's document count at the time of the call (one count request to the cluster), which a read
+   * of the whole index planned within seconds uses to size its slices.
    */
   @Override
   public Map<String, String> properties() {
@@ -55,6 +57,7 @@ final class ElasticsearchTable implements SupportsRead {
     try (ClusterClient client = ClusterClient.connect(options.connection())) {
       documents = client.count(index);
     }
+    recentCount.record(documents);
     return Map.of(
         "es.index",
         index,
@@ -69,6 +72,6 @@ final class ElasticsearchTable implements SupportsRead {
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap readOptions) {
     return new ElasticsearchScanBuilder(
-        index, schema, options.overriddenBy(readOptions.asCaseSensitiveMap()));
+        index, schema, options.overriddenBy(readOptions.asCaseSensitiveMap()), recentCount);
   }
 }

@@ -1,19 +1,29 @@
 package io.eslake.sync;
 
-import io.delta.tables.DeltaTable;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /**
  * Where one index's Delta table lives, and the write that replaces it. The replace is a single
@@ -25,24 +35,33 @@ final class DeltaTarget {
   /** Characters Delta refuses in column names unless column mapping is on. */
   private static final String NEEDS_COLUMN_MAPPING = " ,;{}()\n\t=";
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A commit file of the Delta log: the version, zero-padded to 20 digits, and .json. */
+  private static final Pattern COMMIT_FILE = Pattern.compile("[0-9]{20}\\.json");
+
   private final String identifier;
   private final String display;
   private final boolean byPath;
+  private final TableIdentifier metastoreName;
 
-  private DeltaTarget(String identifier, String display, boolean byPath) {
+  private DeltaTarget(
+      String identifier, String display, boolean byPath, TableIdentifier metastoreName) {
     this.identifier = identifier;
     this.display = display;
     this.byPath = byPath;
+    this.metastoreName = metastoreName;
   }
 
   /** A table in a metastore database, or a folder under the warehouse when database is null. */
   static DeltaTarget of(String database, String warehouse, String table) {
     if (database != null) {
       String name = quote(database) + "." + quote(table);
-      return new DeltaTarget(name, database + "." + table, false);
+      return new DeltaTarget(
+          name, database + "." + table, false, new TableIdentifier(table, Option.apply(database)));
     }
     String path = Path.of(warehouse, table).toAbsolutePath().normalize().toString();
-    return new DeltaTarget("delta.`" + path.replace("`", "``") + "`", path, true);
+    return new DeltaTarget("delta.`" + path.replace("`", "``") + "`", path, true, null);
   }
 
   /** How the target is shown to users: the table name or the folder. */
@@ -51,11 +70,16 @@ final class DeltaTarget {
   }
 
   /**
-   * Replaces the table with the rows of a DataFrame in one commit.
+   * Replaces the table with the rows of a DataFrame in one commit; creates it when it did not exist
+   * before (a table created meanwhile then fails the write rather than being replaced).
    *
+   * @param exists whether the table existed before: a table's first write need not list the files
+   *     of a previous version to remove them
    * @return the number of rows the commit wrote
    */
-  long replaceWith(SparkSession spark, Dataset<Row> rows, Map<String, String> properties) {
+  long replaceWith(
+      SparkSession spark, Dataset<Row> rows, Map<String, String> properties, boolean exists)
+      throws IOException, AnalysisException {
     var writer = rows.writeTo(identifier).using("delta");
     for (Map.Entry<String, String> property : properties.entrySet()) {
       writer = writer.tableProperty(property.getKey(), property.getValue());
@@ -67,7 +91,11 @@ final class DeltaTarget {
     if (statsColumns.isPresent()) {
       writer = writer.tableProperty(StatsColumns.PROPERTY, statsColumns.get());
     }
-    writer.createOrReplace();
+    if (exists) {
+      writer.createOrReplace();
+    } else {
+      writer.create();
+    }
     return writtenRows(spark);
   }
 
@@ -99,13 +127,52 @@ final class DeltaTarget {
     return spark.table(identifier);
   }
 
-  private long writtenRows(SparkSession spark) {
-    DeltaTable table =
-        byPath ? DeltaTable.forPath(spark, display) : DeltaTable.forName(spark, identifier);
-    Row last = table.history(1).select("operationMetrics").head();
-    Map<String, String> metrics = last.getJavaMap(0);
-    String rows = metrics == null ? null : metrics.get("numOutputRows");
-    return rows == null ? table.toDF().count() : Long.parseLong(rows);
+  /**
+   * The rows the last commit wrote, from its {@code numOutputRows} metric: read from the newest
+   * commit file of the table's log (one listing and one small file), which this job has just
+   * written, rather than through Delta's history, which costs a Spark job per table. A commit
+   * without the metric, or not a table creation or replacement, is counted by reading the table.
+   */
+  private long writtenRows(SparkSession spark) throws IOException, AnalysisException {
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(location(spark), "_delta_log");
+    FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+    FileStatus newest = null;
+    for (FileStatus file : fs.listStatus(log)) {
+      String name = file.getPath().getName();
+      if (COMMIT_FILE.matcher(name).matches()
+          && (newest == null || name.compareTo(newest.getPath().getName()) > 0)) {
+        newest = file;
+      }
+    }
+    Long rows = newest == null ? null : outputRows(fs, newest);
+    return rows != null ? rows : table(spark).count();
+  }
+
+  /** The numOutputRows of a commit that created or replaced a table, or null. */
+  private static Long outputRows(FileSystem fs, FileStatus commit) throws IOException {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(fs.open(commit.getPath()), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        JsonNode info = JSON.readTree(line).path("commitInfo");
+        if (info.isMissingNode()) {
+          continue;
+        }
+        String operation = info.path("operation").asText();
+        JsonNode rows = info.path("operationMetrics").path("numOutputRows");
+        boolean written = operation.endsWith("TABLE AS SELECT");
+        return written && rows.isTextual() ? Long.valueOf(rows.asText()) : null;
+      }
+    }
+    return null;
+  }
+
+  /** The table's folder: the path itself, or the metastore's location for the table. */
+  private String location(SparkSession spark) throws AnalysisException {
+    if (byPath) {
+      return display;
+    }
+    return spark.sessionState().catalog().getTableMetadata(metastoreName).location().toString();
   }
 
   static boolean needsColumnMapping(DataType type) {

@@ -310,7 +310,8 @@ public final class SyncJob {
               ? "_index,_id"
               : "_id";
       long written =
-          target.replaceWith(spark, rows, Map.of("eslake.source.index", index, "eslake.key", key));
+          target.replaceWith(
+              spark, rows, Map.of("eslake.source.index", index, "eslake.key", key), before != null);
       boolean settled = progress.settle(written);
       long countAfter = documentCount(index);
       schemaChanges = SchemaChanges.between(before, target.table(spark).schema());

@@ -11,8 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +64,8 @@ class SyncRequestsIT extends IntegrationTest {
       expected.put(
           "GET /requests-movies/_settings/index.number_of_shards," + "index.max_slices_per_scroll",
           1L);
-      // The count check before and after the read, and the plan's count.
-      expected.put("GET /requests-movies/_count", 3L);
+      // The count check before and after the read; the plan sizes its slices by the first.
+      expected.put("GET /requests-movies/_count", 2L);
       // The read: one slice of one page (the scroll's first search), then the empty page that ends
       // it, then the clear.
       expected.put("POST /requests-movies/_search?scroll", 1L);
@@ -67,6 +73,70 @@ class SyncRequestsIT extends IntegrationTest {
       expected.put("DELETE /_search/scroll", 1L);
       assertEquals(expected, counts, String.join("\n", sent));
     }
+  }
+
+  /**
+   * The Spark jobs of a sync of one index, told apart by their call stacks. Creating the table runs
+   * the write and the run history's append; replacing it adds only Delta's listing of the files of
+   * the version it replaces. Neither runs a job for the rows the commit wrote, the checksum of the
+   * new version, or the rescue report of an index with nothing rescued.
+   */
+  @Test
+  void aSyncOfOneIndexRunsTheWriteAndTheHistoryAsSparkJobs() throws IOException, TimeoutException {
+    Path password = Files.writeString(warehouse.resolve("password"), es().password());
+    String[] args = {
+      "--url", es().url(),
+      "--username", es().username(),
+      "--password-file", password.toString(),
+      "--warehouse", warehouse.toString(),
+      "--indices", "requests-movies"
+    };
+
+    List<String> created = jobsOf(args);
+    List<String> replaced = jobsOf(args);
+
+    assertEquals(List.of(WRITE, HISTORY), created, "creating the table");
+    assertEquals(WRITE, replaced.get(0), "replacing the table: " + replaced);
+    assertEquals(HISTORY, replaced.get(replaced.size() - 1), "replacing: " + replaced);
+    assertEquals(
+        Set.of(OLD_FILES),
+        Set.copyOf(replaced.subList(1, replaced.size() - 1)),
+        "replacing the table: " + replaced);
+  }
+
+  private static final String WRITE = "the write";
+  private static final String HISTORY = "the run history";
+  private static final String OLD_FILES = "Delta listing the files of the version replaced";
+
+  /** What each Spark job one run of the sync job started was for, from its call stack. */
+  private static List<String> jobsOf(String[] args) throws TimeoutException {
+    List<String> jobs = new CopyOnWriteArrayList<>();
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart event) {
+            // A stage's details are the call stack that submitted its job.
+            String stack = event.stageInfos().last().details();
+            jobs.add(
+                stack.contains("RunHistory.append")
+                    ? HISTORY
+                    : stack.contains("OptimisticTransactionImpl.filterFiles")
+                        ? OLD_FILES
+                        : stack.contains("CreateDeltaTableCommand.run")
+                            ? WRITE
+                            : stack.lines().findFirst().orElse("?"));
+          }
+        };
+    SparkContext context = spark().sparkContext();
+    context.addSparkListener(listener);
+    try {
+      SyncJobIT.Run run = SyncJobIT.run(args);
+      assertEquals(0, run.code(), run.err() + run.out());
+      context.listenerBus().waitUntilEmpty();
+    } finally {
+      context.removeSparkListener(listener);
+    }
+    return List.copyOf(jobs);
   }
 
   /** A request without its parameters, except that a scroll's search is told from a search. */
