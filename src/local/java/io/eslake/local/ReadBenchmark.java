@@ -58,27 +58,30 @@ public final class ReadBenchmark {
   }
 
   /** The command line: {@code --reps N}, {@code --only a,b}, {@code --many N}, {@code --serve}. */
-  record Options(int reps, List<String> only, int manyIndices, boolean serve, String index) {
+  record Options(
+      int reps, List<String> only, int manyIndices, int manyAtOnce, boolean serve, String index) {
     static Options parse(String[] args) {
       int reps = 5;
       List<String> only = List.of();
       int many = 200;
+      int atOnce = 4;
       boolean serve = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--reps" -> reps = Integer.parseInt(args[++i]);
           case "--only" -> only = Arrays.asList(args[++i].split(","));
           case "--many" -> many = Integer.parseInt(args[++i]);
+          case "--many-at-once" -> atOnce = Integer.parseInt(args[++i]);
           case "--serve" -> serve = true;
           default ->
               throw new IllegalArgumentException(
                   "Unknown argument "
                       + args[i]
                       + ". Use --reps N, --only limit,eshadoop,ours,sync,sync-ours,"
-                      + "sync-eshadoop,heap,many, --many N or --serve.");
+                      + "sync-eshadoop,heap,many, --many N, --many-at-once N or --serve.");
         }
       }
-      return new Options(reps, only, many, serve, "bench-flights-3m");
+      return new Options(reps, only, many, atOnce, serve, "bench-flights-3m");
     }
 
     boolean runs(String part) {
@@ -405,36 +408,56 @@ public final class ReadBenchmark {
   }
 
   /**
-   * Many small indices synced one after another, then 4 at a time, each into a warehouse of its
-   * own. Another count than the default gets indices of its own prefix, so a quick run leaves the
-   * default indices in place.
+   * Many small indices synced one after another, then several at a time (4 unless {@code
+   * --many-at-once} says), each into a warehouse of its own; then both again into the tables they
+   * wrote, which replaces each table as a scheduled run does. Another count than the default gets
+   * indices of its own prefix, so a quick run leaves the default indices in place.
    */
   private void manyIndices() throws Exception {
     int count = options.manyIndices();
     String prefix = count == 200 ? "bench-many-" : "bench-many" + count + "-";
     BenchmarkIndex.ensureMany(es, prefix, count, 1000);
     ManyRun sequential = manyRun(prefix + "*", 1, work.resolve("many-1"));
-    ManyRun parallel = manyRun(prefix + "*", 4, work.resolve("many-4"));
+    int atOnce = options.manyAtOnce();
+    ManyRun parallel = manyRun(prefix + "*", atOnce, work.resolve("many-" + atOnce));
+    // The same again into the tables just written: each is replaced, as on every scheduled run.
+    ManyRun sequentialAgain = manyRun(prefix + "*", 1, work.resolve("many-1"));
+    ManyRun parallelAgain = manyRun(prefix + "*", atOnce, work.resolve("many-" + atOnce));
     System.out.printf(
         Locale.ROOT,
-        "%nSync of %d indices of 1,000 documents: one after another %.1f s (%.1f s CPU), 4 at a"
+        "%nSync of %d indices of 1,000 documents: one after another %.1f s (%.1f s CPU), %d at a"
             + " time %.1f s (%.1f s CPU), %.2f times faster%n",
         count,
         sequential.seconds(),
         sequential.cpuSeconds(),
+        atOnce,
         parallel.seconds(),
         parallel.cpuSeconds(),
         sequential.seconds() / parallel.seconds());
     System.out.printf(
         Locale.ROOT,
-        "Per index: one after another %.2f s, %.2f s CPU, %.1f Spark jobs; 4 at a time %.2f s,"
+        "Per index: one after another %.2f s, %.2f s CPU, %.1f Spark jobs; %d at a time %.2f s,"
             + " %.2f s CPU, %.1f Spark jobs%n",
         sequential.seconds() / count,
         sequential.cpuSeconds() / count,
         (double) sequential.jobs() / count,
+        atOnce,
         parallel.seconds() / count,
         parallel.cpuSeconds() / count,
         (double) parallel.jobs() / count);
+    System.out.printf(
+        Locale.ROOT,
+        "Again, each table replaced: one after another %.1f s (%.1f s CPU, %.1f Spark jobs per"
+            + " index), %d at a time %.1f s (%.1f s CPU, %.1f Spark jobs per index), %.2f times"
+            + " faster%n",
+        sequentialAgain.seconds(),
+        sequentialAgain.cpuSeconds(),
+        (double) sequentialAgain.jobs() / count,
+        atOnce,
+        parallelAgain.seconds(),
+        parallelAgain.cpuSeconds(),
+        (double) parallelAgain.jobs() / count,
+        sequentialAgain.seconds() / parallelAgain.seconds());
   }
 
   /** One sync of the many indices: its time, the benchmark JVM's CPU time and the Spark jobs. */
