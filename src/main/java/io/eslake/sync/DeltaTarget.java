@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
@@ -71,7 +72,8 @@ final class DeltaTarget {
 
   /**
    * Replaces the table with the rows of a DataFrame in one commit; creates it when it did not exist
-   * before (a table created meanwhile then fails the write rather than being replaced).
+   * before, and replaces what Spark then finds there (the folder of a first sync that failed, or a
+   * table created meanwhile).
    *
    * @param exists whether the table existed before: a table's first write need not list the files
    *     of a previous version to remove them
@@ -94,7 +96,12 @@ final class DeltaTarget {
     if (exists) {
       writer.createOrReplace();
     } else {
-      writer.create();
+      try {
+        writer.create();
+      } catch (TableAlreadyExistsException e) {
+        // Spark sees a table that has no readable version: an earlier first sync failed there.
+        writer.createOrReplace();
+      }
     }
     return writtenRows(spark);
   }
