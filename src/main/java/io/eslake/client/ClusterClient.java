@@ -465,7 +465,8 @@ public final class ClusterClient implements Closeable {
       Response response = rest.performRequest(request);
       EntityUtils.consumeQuietly(response.getEntity());
       return true;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // The client says an interrupted wait with a RuntimeException.
       return false;
     }
   }

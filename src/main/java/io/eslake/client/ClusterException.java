@@ -273,7 +273,8 @@ public final class ClusterException extends RuntimeException {
         null);
   }
 
-  static ClusterException interrupted(String what) {
+  /** A wait for the cluster that the task's cancellation interrupted. */
+  public static ClusterException interrupted(String what) {
     return new ClusterException(
         Kind.UNAVAILABLE, "Cannot " + what + ": the read was cancelled while waiting.", null);
   }

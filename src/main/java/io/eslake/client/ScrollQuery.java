@@ -45,6 +45,11 @@ public record ScrollQuery(
     this(index, sourceIncludes, pageSize, keepAlive, sliceId, sliceCount, null, 0);
   }
 
+  /** The documents one page request asks for: the page size, or the limit when that is smaller. */
+  public int requestSize() {
+    return limit > 0 ? (int) Math.min(pageSize, limit) : pageSize;
+  }
+
   /**
    * The search body: documents in index order (the cheapest order to read), only the source paths
    * needed. A scroll always counts its total hits; the response filter keeps the count off the
@@ -52,7 +57,7 @@ public record ScrollQuery(
    */
   ObjectNode body() {
     ObjectNode body = ClusterClient.JSON.createObjectNode();
-    body.put("size", limit > 0 ? (int) Math.min(pageSize, limit) : pageSize);
+    body.put("size", requestSize());
     if (query != null) {
       try {
         body.set("query", ClusterClient.JSON.readTree(query));

@@ -13,8 +13,10 @@ import java.util.List;
  * positioned on each hit's {@code _source}, so no page is ever turned into a tree of objects.
  *
  * <p>A page that reports failed shards or a timeout throws instead of ending early: a partial page
- * must never pass for the end of the data. Call {@link #nextHit} until it returns false, then read
- * {@link #scrollId()} and {@link #hitCount()}; close the page to release its buffer.
+ * must never pass for the end of the data. Opening a page reads its envelope, up to the first hit,
+ * so its scroll id and total are known before any hit is decoded (Elasticsearch and OpenSearch
+ * write both before the hits). Call {@link #nextHit} until it returns false, then read {@link
+ * #hitCount()}; close the page to release its buffer.
  */
 public final class SearchPage implements Closeable {
 
@@ -41,12 +43,24 @@ public final class SearchPage implements Closeable {
     this.name = name;
   }
 
+  /**
+   * Opens a page on a response and reads its envelope up to the first hit.
+   *
+   * @throws ClusterException when the envelope reports failed shards or a timeout, or is cut short
+   */
   static SearchPage open(InputStream content, String name) throws IOException {
     JsonParser parser = ClusterClient.JSON.getFactory().createParser(content);
-    if (parser.nextToken() != JsonToken.START_OBJECT) {
-      throw new IOException("a search response must be a JSON object");
+    SearchPage page = new SearchPage(parser, name);
+    try {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a search response must be a JSON object");
+      }
+      page.readGuarded(page::advanceToHits);
+      return page;
+    } catch (IOException | RuntimeException e) {
+      parser.close();
+      throw e;
     }
-    return new SearchPage(parser, name);
   }
 
   /**
@@ -55,8 +69,19 @@ public final class SearchPage implements Closeable {
    * @return false when the page has no more hits
    */
   public boolean nextHit(HitVisitor visitor) throws IOException {
+    return readGuarded(() -> readNextHit(visitor));
+  }
+
+  /** A step of parsing that may read past the end of a page. */
+  @FunctionalInterface
+  private interface Step {
+    boolean read() throws IOException;
+  }
+
+  /** Runs a step, telling a page that is not whole JSON from a failure of the visitor. */
+  private boolean readGuarded(Step step) throws IOException {
     try {
-      return readNextHit(visitor);
+      return step.read();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       if (e.getProcessor() != parser) {
         throw e;
@@ -84,7 +109,10 @@ public final class SearchPage implements Closeable {
     return true;
   }
 
-  /** The scroll id the page carried; complete once {@link #nextHit} has returned false. */
+  /**
+   * The scroll id the page carried: known once the page is open when the response carries it before
+   * its hits, else once {@link #nextHit} has returned false; null when it carried none.
+   */
   public String scrollId() {
     return scrollId;
   }
@@ -92,7 +120,7 @@ public final class SearchPage implements Closeable {
   /**
    * The number of documents the whole search matches, as the page reported it (for a scroll, the
    * slice's documents at the scroll's snapshot), or -1 when the page did not say; known once the
-   * first hit was handed out or {@link #nextHit} returned false.
+   * page is open when the response carries it before its hits, as it does.
    */
   public long totalHits() {
     return totalHits;

@@ -80,7 +80,7 @@ public final class ReadMetrics {
     }
   }
 
-  /** Scroll pages fetched, the empty last page included. */
+  /** Scroll pages read; an empty last page only when the count does not say the slice is done. */
   public static final class Pages extends Sum {
     static final String NAME = "esPages";
 

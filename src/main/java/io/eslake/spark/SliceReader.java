@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Reads one slice on an executor: opens its scroll, decodes page after page straight into rows, and
  * clears the scroll on close, whether the read finished, failed or was cancelled (Spark closes the
  * reader, and the task's completion listener closes it again, idempotently, when a task is killed).
- * Holds one page at a time, never the slice. A slice that cannot be read in full fails; Spark's
- * task retry then reads it again from a fresh scroll, since a slice is a pure function of the
- * index.
+ * While a page is decoded, the next one is fetched ({@link ScrollPages}), when it is sure to be
+ * needed: so at most two pages are held, never the slice, and no request is sent beyond what the
+ * slice's count and a LIMIT need. A slice that cannot be read in full fails; Spark's task retry
+ * then reads it again from a fresh scroll, since a slice is a pure function of the index.
  */
 final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitVisitor {
 
@@ -31,9 +32,9 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
 
   private final ScrollQuery query;
   private final ClusterClient client;
+  private final ScrollPages scroll;
   private final RowDecoder decoder;
   private SearchPage page;
-  private String scrollId;
   private long documents;
   private long rescued;
   private long expected = -1;
@@ -45,6 +46,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   SliceReader(SlicePartition partition, StructType readSchema, boolean failOnMismatch) {
     this.query = partition.query();
     this.client = ClusterClient.connect(partition.connection());
+    this.scroll = new ScrollPages(client, query);
     this.decoder = RowDecoder.forSchema(readSchema, failOnMismatch);
     TaskContext task = TaskContext.get();
     if (task != null) {
@@ -59,8 +61,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
     }
     while (!finished) {
       if (page == null) {
-        page = scrollId == null ? client.openScroll(query) : client.continueScroll(query, scrollId);
-        pages++;
+        startPage();
       }
       decoder.startRow();
       if (page.nextHit(this)) {
@@ -111,15 +112,11 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
       return;
     }
     closed = true;
-    String toClear = page != null && page.scrollId() != null ? page.scrollId() : scrollId;
-    closePage();
-    if (toClear != null && !client.clearScroll(toClear)) {
-      LOG.warn(
-          "Could not clear the scroll of slice {} of index '{}'; the cluster drops it after {}.",
-          query.sliceId(),
-          query.index(),
-          query.keepAlive());
+    if (page != null) {
+      scroll.pageEnded(page);
     }
+    closePage();
+    scroll.close();
     client.close();
     LOG.debug(
         "Slice {}/{} of index '{}': {} documents in {} pages, {} bytes",
@@ -131,22 +128,42 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
         bytes);
   }
 
+  /** Takes the next page and, when the page after it is sure to be needed, asks for that one. */
+  private void startPage() throws IOException {
+    page = scroll.next();
+    pages++;
+    if (expected < 0) {
+      expected = page.totalHits();
+    }
+    if (nextPageNeeded()) {
+      scroll.fetchAhead();
+    }
+  }
+
   /**
-   * Closes a page that has no more hits. An empty page ends the slice, which must then have handed
-   * out as many documents as its scroll counted at its snapshot: fewer means pages went missing (a
+   * Whether the page after the current one is needed even if the current one is full: the slice's
+   * count (and a LIMIT) then still want more. Scroll pages are full but for the last, so a page
+   * fetched ahead is never wasted on a read that is going well; when fewer documents came than
+   * counted, the page after is fetched anyway, to prove the slice short.
+   */
+  private boolean nextPageNeeded() {
+    long afterFullPage = documents + query.requestSize();
+    return (query.limit() <= 0 || afterFullPage < query.limit())
+        && (expected < 0 || afterFullPage < expected);
+  }
+
+  /**
+   * Closes a page that has no more hits. The slice ends at an empty page, or as soon as it has
+   * handed out as many documents as its scroll counted at its snapshot (the empty page after that
+   * is not asked for). At an empty page, fewer documents than counted means pages went missing (a
    * retried page the cluster had already served), and the slice fails rather than end short.
    */
   private void endPage() {
     int hits = page.hitCount();
     bytes += page.bytesRead();
-    if (expected < 0) {
-      expected = page.totalHits();
-    }
-    if (page.scrollId() != null) {
-      scrollId = page.scrollId();
-    }
+    scroll.pageEnded(page);
     closePage();
-    if (hits == 0) {
+    if (hits == 0 || (expected >= 0 && documents == expected)) {
       finished = true;
       if (expected >= 0 && documents != expected) {
         throw ClusterException.sliceShort(
