@@ -55,6 +55,11 @@ public final class FaultProxy implements AutoCloseable {
     TOO_MANY_REQUESTS,
     /** Answers 503 Service Unavailable without forwarding. */
     UNAVAILABLE,
+    /**
+     * Forwards, then answers 503 Service Unavailable instead of the cluster's answer, as a gateway
+     * that lost it: the cluster has served the request (a scroll has moved on a page).
+     */
+    UNAVAILABLE_AFTER_FORWARDING,
     /** Forwards, then sends the headers and half the body and resets the connection (RST). */
     RESET_MID_BODY,
     /** Forwards, then declares the whole body's length, sends half of it and closes (FIN). */
@@ -203,6 +208,10 @@ public final class FaultProxy implements AutoCloseable {
       socket.setSoLinger(true, 0);
       socket.close();
       return false;
+    }
+    if (fault == Fault.UNAVAILABLE_AFTER_FORWARDING) {
+      write(out, 503, errorBody("unavailable_shards_exception", "answer lost by FaultProxy"));
+      return true;
     }
     byte[] answer = response.body();
     if (fault == Fault.SHARD_FAILURE) {

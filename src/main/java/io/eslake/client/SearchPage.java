@@ -13,10 +13,9 @@ import java.util.List;
  * positioned on each hit's {@code _source}, so no page is ever turned into a tree of objects.
  *
  * <p>A page that reports failed shards or a timeout throws instead of ending early: a partial page
- * must never pass for the end of the data. Opening a page reads its envelope, up to the first hit,
- * so its scroll id and total are known before any hit is decoded (Elasticsearch and OpenSearch
- * write both before the hits). Call {@link #nextHit} until it returns false, then read {@link
- * #hitCount()}; close the page to release its buffer.
+ * must never pass for the end of the data. {@link #readEnvelope} reads up to the first hit, so the
+ * scroll id and total are known before any hit is decoded. Call {@link #nextHit} until it returns
+ * false, then read {@link #hitCount()}; close the page to release its buffer.
  */
 public final class SearchPage implements Closeable {
 
@@ -43,23 +42,25 @@ public final class SearchPage implements Closeable {
     this.name = name;
   }
 
-  /**
-   * Opens a page on a response and reads its envelope up to the first hit.
-   *
-   * @throws ClusterException when the envelope reports failed shards or a timeout, or is cut short
-   */
   static SearchPage open(InputStream content, String name) throws IOException {
     JsonParser parser = ClusterClient.JSON.getFactory().createParser(content);
-    SearchPage page = new SearchPage(parser, name);
-    try {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("a search response must be a JSON object");
-      }
-      page.readGuarded(page::advanceToHits);
-      return page;
-    } catch (IOException | RuntimeException e) {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
       parser.close();
-      throw e;
+      throw new IOException("a search response must be a JSON object");
+    }
+    return new SearchPage(parser, name);
+  }
+
+  /**
+   * Reads the envelope up to the first hit, if not read yet: then {@link #scrollId()} and {@link
+   * #totalHits()} are known when the response carries them before its hits, as Elasticsearch and
+   * OpenSearch do.
+   *
+   * @throws ClusterException when the page reports failed shards or a timeout, or is cut short
+   */
+  public void readEnvelope() throws IOException {
+    if (!inHits && !finished) {
+      readGuarded(this::advanceToHits);
     }
   }
 
@@ -119,8 +120,8 @@ public final class SearchPage implements Closeable {
 
   /**
    * The number of documents the whole search matches, as the page reported it (for a scroll, the
-   * slice's documents at the scroll's snapshot), or -1 when the page did not say; known once the
-   * page is open when the response carries it before its hits, as it does.
+   * slice's documents at the scroll's snapshot), or -1 when the page did not say; known after
+   * {@link #readEnvelope} or once the first hit was handed out.
    */
   public long totalHits() {
     return totalHits;

@@ -43,12 +43,20 @@ final class ScrollPages implements Closeable {
 
   /**
    * The next page of the slice: the one fetched ahead, else fetched now; the first one opens the
-   * scroll. Its envelope is read, so its scroll id and total are known.
+   * scroll. Its envelope is read, so its scroll id and total are known; a page whose envelope
+   * reports a failure is closed, its scroll id kept for the clear.
    *
    * @throws ClusterException as the request for the page failed, or when the wait was interrupted
    */
   SearchPage next() throws IOException {
     SearchPage page = ahead == null ? fetch(scrollId) : awaitAhead();
+    try {
+      page.readEnvelope();
+    } catch (IOException | RuntimeException e) {
+      remember(page);
+      closeQuietly(page);
+      throw e;
+    }
     remember(page);
     return page;
   }
@@ -148,14 +156,22 @@ final class ScrollPages implements Closeable {
     return failure instanceof IOException io ? io : new IOException(failure);
   }
 
+  private static void closeQuietly(SearchPage page) {
+    try {
+      page.close();
+    } catch (IOException e) {
+      LOG.debug("Closing a page buffer failed", e);
+    }
+  }
+
   /** Interrupts a fetch in flight, or releases the page it already fetched. */
   private static void discard(Future<SearchPage> pending) {
     if (pending.cancel(true) || !pending.isDone()) {
       return;
     }
     try {
-      pending.get().close();
-    } catch (ExecutionException | IOException e) {
+      closeQuietly(pending.get());
+    } catch (ExecutionException e) {
       // A fetch that failed after the read ended leaves nothing to release.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -41,7 +41,7 @@ import scala.collection.JavaConverters;
  */
 class FaultIT extends IntegrationTest {
 
-  /** Two shards of 12,500 documents: each slice reads a full page and one of 2,500. */
+  /** Two shards of about 12,500 documents: each slice reads a full page and a partial one. */
   private static final String INDEX = "fault-docs";
 
   private static final int DOCUMENTS = 25_000;
