@@ -15,6 +15,7 @@ import io.eslake.local.FaultProxy.Fault;
 import io.eslake.local.RecordingProxy;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,7 @@ import java.util.function.Predicate;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,14 @@ class PageAheadIT extends IntegrationTest {
 
   private static final int DOCUMENTS = 3000;
   private static final int PAGE = 1000;
+
+  /** The readers a test opened, closed after it also when it fails (close is idempotent). */
+  private final List<SliceReader> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeReaders() {
+    opened.forEach(SliceReader::close);
+  }
 
   @BeforeAll
   static void createIndex() {
@@ -81,7 +91,7 @@ class PageAheadIT extends IntegrationTest {
       assertEquals(DOCUMENTS, values.size());
       assertEquals(0L, values.stream().mapToLong(Long::longValue).min().orElseThrow());
       assertEquals(DOCUMENTS - 1L, values.stream().mapToLong(Long::longValue).max().orElseThrow());
-      assertEquals(1, scrollOpens(proxy), String.valueOf(proxy.exchanges()));
+      assertEquals(1, scrollOpens(proxy), String.valueOf(sent(proxy)));
       assertEquals(2, scrollPages(proxy), "no empty page after the count was reached");
       assertEquals(3L, metric(reader, "esPages"));
       assertEquals(0, admin().openSearchContexts(), "the scroll is cleared");
@@ -94,15 +104,15 @@ class PageAheadIT extends IntegrationTest {
       String table = registerCatalog("ahead_limit", proxy.url()) + ".`" + INDEX + "`";
 
       assertEquals(2000, spark().read().option("page_size", PAGE).table(table).limit(2000).count());
-      assertEquals(1, scrollOpens(proxy), String.valueOf(proxy.exchanges()));
-      assertEquals(1, scrollPages(proxy), "two pages hold the limit: " + proxy.exchanges());
+      assertEquals(1, scrollOpens(proxy), String.valueOf(sent(proxy)));
+      assertEquals(1, scrollPages(proxy), "two pages hold the limit: " + sent(proxy));
 
       proxy.clear();
       assertEquals(
           2500,
           spark().read().option("page_size", PAGE).table(table).limit(2500).collectAsList().size());
-      assertEquals(1, scrollOpens(proxy), String.valueOf(proxy.exchanges()));
-      assertEquals(2, scrollPages(proxy), "three pages hold the limit: " + proxy.exchanges());
+      assertEquals(1, scrollOpens(proxy), String.valueOf(sent(proxy)));
+      assertEquals(2, scrollPages(proxy), "three pages hold the limit: " + sent(proxy));
     }
   }
 
@@ -205,7 +215,7 @@ class PageAheadIT extends IntegrationTest {
   }
 
   /** Reads through a proxy failing the third page (the second fetched ahead) with a fault. */
-  private static void assertFailsOnThirdPage(Fault fault, String named) throws IOException {
+  private void assertFailsOnThirdPage(Fault fault, String named) throws IOException {
     try (FaultProxy proxy = new FaultProxy(es().url())) {
       AtomicInteger scrollPages = new AtomicInteger();
       Predicate<FaultProxy.Request> third =
@@ -235,7 +245,7 @@ class PageAheadIT extends IntegrationTest {
   }
 
   /** A reader of the whole index as one slice of pages of 1,000, columns _id and n. */
-  private static SliceReader reader(String url, int limit) {
+  private SliceReader reader(String url, int limit) {
     Credentials credentials =
         es().secured() ? Credentials.basic(es().username(), es().password()) : Credentials.none();
     ConnectionSettings connection =
@@ -243,7 +253,9 @@ class PageAheadIT extends IntegrationTest {
     ScrollQuery query = new ScrollQuery(INDEX, List.of("n"), PAGE, "1m", 0, 1, null, limit);
     StructType schema =
         new StructType().add("_id", DataTypes.StringType).add("n", DataTypes.LongType);
-    return new SliceReader(new SlicePartition(query, connection), schema, true);
+    SliceReader reader = new SliceReader(new SlicePartition(query, connection), schema, true);
+    opened.add(reader);
+    return reader;
   }
 
   private static long scrollOpens(RecordingProxy proxy) {
@@ -256,6 +268,11 @@ class PageAheadIT extends IntegrationTest {
     return proxy.exchanges().stream()
         .filter(e -> e.method().equals("POST") && e.pathAndQuery().startsWith("/_search/scroll"))
         .count();
+  }
+
+  /** The requests a proxy forwarded, as method and path: never their credentials. */
+  private static List<String> sent(RecordingProxy proxy) {
+    return proxy.exchanges().stream().map(e -> e.method() + " " + e.pathAndQuery()).toList();
   }
 
   private static long metric(SliceReader reader, String name) {
