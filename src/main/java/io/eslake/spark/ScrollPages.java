@@ -34,6 +34,7 @@ final class ScrollPages implements Closeable {
   private ExecutorService fetcher;
   private Future<SearchPage> ahead;
   private String scrollId;
+  private long waitedNanos;
   private boolean closed;
 
   ScrollPages(ClusterClient client, ScrollQuery query) {
@@ -49,7 +50,13 @@ final class ScrollPages implements Closeable {
    * @throws ClusterException as the request for the page failed, or when the wait was interrupted
    */
   SearchPage next() throws IOException {
-    SearchPage page = ahead == null ? fetch(scrollId) : awaitAhead();
+    long start = System.nanoTime();
+    SearchPage page;
+    try {
+      page = ahead == null ? fetch(scrollId) : awaitAhead();
+    } finally {
+      waitedNanos += System.nanoTime() - start;
+    }
     try {
       page.readEnvelope();
     } catch (IOException | RuntimeException e) {
@@ -71,6 +78,11 @@ final class ScrollPages implements Closeable {
     }
     String id = scrollId;
     ahead = fetcher().submit(() -> fetch(id));
+  }
+
+  /** How long the task waited for pages so far: what fetching ahead did not hide. */
+  long waitedMillis() {
+    return waitedNanos / 1_000_000;
   }
 
   /** Takes note of a scroll id a page carried after its hits. */

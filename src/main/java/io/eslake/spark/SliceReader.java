@@ -119,13 +119,14 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
     scroll.close();
     client.close();
     LOG.debug(
-        "Slice {}/{} of index '{}': {} documents in {} pages, {} bytes",
+        "Slice {}/{} of index '{}': {} documents in {} pages, {} bytes, {} ms waiting for pages",
         query.sliceId(),
         query.sliceCount(),
         query.index(),
         documents,
         pages,
-        bytes);
+        bytes,
+        scroll.waitedMillis());
   }
 
   /** Takes the next page and, when the page after it is sure to be needed, asks for that one. */
