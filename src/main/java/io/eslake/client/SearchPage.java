@@ -111,8 +111,8 @@ public final class SearchPage implements Closeable {
   }
 
   /**
-   * The scroll id the page carried: known once the page is open when the response carries it before
-   * its hits, else once {@link #nextHit} has returned false; null when it carried none.
+   * The scroll id the page carried: known after {@link #readEnvelope} when the response carries it
+   * before its hits, else once {@link #nextHit} has returned false; null when it carried none.
    */
   public String scrollId() {
     return scrollId;

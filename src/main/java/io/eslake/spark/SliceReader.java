@@ -162,6 +162,9 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   private void endPage() {
     int hits = page.hitCount();
     bytes += page.bytesRead();
+    if (expected < 0) {
+      expected = page.totalHits();
+    }
     scroll.pageEnded(page);
     closePage();
     if (hits == 0 || (expected >= 0 && documents == expected)) {
