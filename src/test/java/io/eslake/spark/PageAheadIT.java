@@ -144,18 +144,8 @@ class PageAheadIT extends IntegrationTest {
   void aPageLostAfterTheClusterServedItStillFailsTheSliceAsShort() throws IOException {
     try (FaultProxy proxy = new FaultProxy(es().url())) {
       proxy.inject(FaultProxy.Request::isScrollPage, Fault.UNAVAILABLE_AFTER_FORWARDING, 1);
-      SliceReader reader = reader(proxy.url(), 0);
       AtomicInteger rows = new AtomicInteger();
-
-      ClusterException failure =
-          assertThrows(
-              ClusterException.class,
-              () -> {
-                while (reader.next()) {
-                  rows.incrementAndGet();
-                }
-              });
-      reader.close();
+      ClusterException failure = readUntilItFails(reader(proxy.url(), 0), rows);
 
       assertTrue(
           failure.getMessage().contains("ended after 2000 documents, but its scroll counted 3000"),
@@ -221,18 +211,8 @@ class PageAheadIT extends IntegrationTest {
       Predicate<FaultProxy.Request> third =
           r -> r.isScrollPage() && scrollPages.incrementAndGet() == 2;
       proxy.inject(third, fault, 1);
-      SliceReader reader = reader(proxy.url(), 0);
       AtomicInteger rows = new AtomicInteger();
-
-      ClusterException failure =
-          assertThrows(
-              ClusterException.class,
-              () -> {
-                while (reader.next()) {
-                  rows.incrementAndGet();
-                }
-              });
-      reader.close();
+      ClusterException failure = readUntilItFails(reader(proxy.url(), 0), rows);
 
       assertTrue(failure.getMessage().contains(named), fault + ": " + failure.getMessage());
       assertTrue(
@@ -242,6 +222,20 @@ class PageAheadIT extends IntegrationTest {
       assertEquals(List.of(fault + " POST /_search/scroll"), proxy.injected());
       assertEquals(0, admin().openSearchContexts(), fault + ": the scroll is cleared");
     }
+  }
+
+  /** Reads until the reader fails, counting the rows it handed out, and closes it. */
+  private static ClusterException readUntilItFails(SliceReader reader, AtomicInteger rows) {
+    ClusterException failure =
+        assertThrows(
+            ClusterException.class,
+            () -> {
+              while (reader.next()) {
+                rows.incrementAndGet();
+              }
+            });
+    reader.close();
+    return failure;
   }
 
   /** A reader of the whole index as one slice of pages of 1,000, columns _id and n. */
