@@ -168,7 +168,8 @@ final class ScrollPages implements Closeable {
     return failure instanceof IOException io ? io : new IOException(failure);
   }
 
-  private static void closeQuietly(SearchPage page) {
+  /** Closes a page, releasing its buffer; a failure to close is only logged. */
+  static void closeQuietly(SearchPage page) {
     try {
       page.close();
     } catch (IOException e) {

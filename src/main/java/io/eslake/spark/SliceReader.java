@@ -177,14 +177,8 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   }
 
   private void closePage() {
-    if (page == null) {
-      return;
-    }
-    try {
-      page.close();
-    } catch (IOException e) {
-      LOG.debug("Closing a page buffer failed", e);
-    } finally {
+    if (page != null) {
+      ScrollPages.closeQuietly(page);
       page = null;
     }
   }
