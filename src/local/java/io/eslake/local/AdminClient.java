@@ -82,6 +82,11 @@ public final class AdminClient {
     send("PUT", "/" + name, body);
   }
 
+  /** The bulk action line that indexes the document after it into {@code index} as {@code id}. */
+  public static String indexAction(String index, Object id) {
+    return "{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"" + id + "\"}}\n";
+  }
+
   /**
    * Sends a bulk body (newline-delimited JSON) and fails if any item failed.
    *

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.eslake.IntegrationTest;
 import io.eslake.client.ClusterException;
+import io.eslake.local.AdminClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,7 +82,7 @@ class SecurityIT extends IntegrationTest {
                 + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"}}}}");
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < documents; i++) {
-      bulk.append("{\"index\":{\"_index\":\"" + name + "\",\"_id\":\"" + i + "\"}}\n");
+      bulk.append(AdminClient.indexAction(name, i));
       bulk.append("{\"n\":" + i + "}\n");
     }
     admin().bulk(bulk.toString());

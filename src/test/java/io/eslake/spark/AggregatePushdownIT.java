@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.DataFrameReader;
@@ -53,23 +54,25 @@ class AggregatePushdownIT extends IntegrationTest {
     StringBuilder mixed = new StringBuilder();
     for (int i = 0; i < DOCUMENTS; i++) {
       String doc = document(i);
-      clean.append(action(CLEAN, i)).append(doc).append('\n');
-      mixed.append(action(MIXED, i)).append(odd(doc, i)).append('\n');
+      clean.append(AdminClient.indexAction(CLEAN, i)).append(doc).append('\n');
+      mixed.append(AdminClient.indexAction(MIXED, i)).append(odd(doc, i)).append('\n');
     }
     StringBuilder wide = new StringBuilder();
     for (int i = 0; i < 20; i++) {
       String large = "{\"b\":" + (i % 2 == 0) + ",\"big\":" + (3 * (1L << 50) + i) + "}";
-      wide.append(action(WIDE, i)).append(large).append('\n');
+      wide.append(AdminClient.indexAction(WIDE, i)).append(large).append('\n');
       String huge = "{\"b\":" + (i % 2 == 0) + ",\"big\":" + ((1L << 60) + i) + "}";
-      wide.append(action(HUGE, i)).append(huge).append('\n');
+      wide.append(AdminClient.indexAction(HUGE, i)).append(huge).append('\n');
     }
     StringBuilder repeats = new StringBuilder();
     for (int i = 0; i < REPEATED_KEYWORDS.size(); i++) {
       String doc = "{\"kw\":" + REPEATED_KEYWORDS.get(i) + ",\"n\":" + i + "}";
-      repeats.append(action(REPEATS, i)).append(doc).append('\n');
-      repeats.append(action(DIFFERENT, i)).append(doc).append('\n');
+      repeats.append(AdminClient.indexAction(REPEATS, i)).append(doc).append('\n');
+      repeats.append(AdminClient.indexAction(DIFFERENT, i)).append(doc).append('\n');
     }
-    repeats.append(action(DIFFERENT, 99)).append("{\"kw\":[\"a\",\"b\"],\"n\":1}\n");
+    repeats
+        .append(AdminClient.indexAction(DIFFERENT, 99))
+        .append("{\"kw\":[\"a\",\"b\"],\"n\":1}\n");
     List<String> indices = List.of(CLEAN, MIXED, WIDE, HUGE, REPEATS, DIFFERENT);
     for (String index : indices) {
       admin().recreateIndex(index, MAPPING);
@@ -167,10 +170,6 @@ class AggregatePushdownIT extends IntegrationTest {
       case 18 -> doc.replaceFirst("\"s\":[^,]+", "\"s\":[7,7]");
       default -> doc;
     };
-  }
-
-  private static String action(String index, int id) {
-    return "{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"" + id + "\"}}\n";
   }
 
   @Test

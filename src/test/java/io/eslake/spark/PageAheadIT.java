@@ -10,6 +10,7 @@ import io.eslake.client.ConnectionSettings;
 import io.eslake.client.Credentials;
 import io.eslake.client.RetryPolicy;
 import io.eslake.client.ScrollQuery;
+import io.eslake.local.AdminClient;
 import io.eslake.local.FaultProxy;
 import io.eslake.local.FaultProxy.Fault;
 import io.eslake.local.RecordingProxy;
@@ -65,7 +66,7 @@ class PageAheadIT extends IntegrationTest {
                 + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"}}}}");
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < DOCUMENTS; i++) {
-      bulk.append("{\"index\":{\"_index\":\"" + INDEX + "\",\"_id\":\"" + i + "\"}}\n");
+      bulk.append(AdminClient.indexAction(INDEX, i));
       bulk.append("{\"n\":").append(i).append("}\n");
     }
     admin().bulk(bulk.toString());

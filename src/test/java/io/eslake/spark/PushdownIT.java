@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import java.util.List;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -57,7 +58,7 @@ class PushdownIT extends IntegrationTest {
               + "\",\"obj\":{\"code\":\"c"
               + i % 3
               + "\"}}";
-      clean.append(action("push-clean", i)).append(doc).append('\n');
+      clean.append(AdminClient.indexAction("push-clean", i)).append(doc).append('\n');
       String odd =
           switch (i % 10) {
             case 3 -> doc.replace("\"kw\":" + kw, "\"kw\":[\"a\",\"b\"]");
@@ -65,7 +66,7 @@ class PushdownIT extends IntegrationTest {
             case 7 -> doc.replace("\"n\":" + (i % 25), "\"n\":[4,5]");
             default -> doc;
           };
-      mixed.append(action("push-mixed", i)).append(odd).append('\n');
+      mixed.append(AdminClient.indexAction("push-mixed", i)).append(odd).append('\n');
     }
     admin().bulk(mixed.toString());
     admin().bulk(clean.toString());
@@ -73,10 +74,6 @@ class PushdownIT extends IntegrationTest {
     admin().refresh("push-clean");
     registerCatalog(CATALOG);
     spark().conf().set("spark.sql.catalog." + CATALOG + ".array_sample_size", "0");
-  }
-
-  private static String action(String index, int id) {
-    return "{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"" + id + "\"}}\n";
   }
 
   @Test

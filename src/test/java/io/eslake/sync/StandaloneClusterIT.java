@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class StandaloneClusterIT extends IntegrationTest {
                 + "\"word\":{\"type\":\"keyword\"}}}}");
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < DOCUMENTS; i++) {
-      bulk.append("{\"index\":{\"_index\":\"" + name + "\",\"_id\":\"c" + i + "\"}}\n");
+      bulk.append(AdminClient.indexAction(name, "c" + i));
       bulk.append("{\"n\":" + i + ",\"word\":\"w" + (i % 13) + "\"}\n");
     }
     admin().bulk(bulk.toString());
