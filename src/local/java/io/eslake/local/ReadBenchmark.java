@@ -3,6 +3,7 @@ package io.eslake.local;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eslake.sync.SyncJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -94,8 +95,12 @@ public final class ReadBenchmark {
     }
   }
 
-  /** The median run of a variant, with the cost of the benchmark JVM during that run. */
-  record Measurement(double seconds, long documents, double cpuSeconds, long peakBytes) {
+  /**
+   * The median run of a variant, with the cost of the benchmark JVM during that run and the CPU
+   * time the cluster's nodes used meanwhile.
+   */
+  record Measurement(
+      double seconds, long documents, double cpuSeconds, double serverCpuSeconds, long peakBytes) {
     double perSecond() {
       return documents / seconds;
     }
@@ -279,12 +284,22 @@ public final class ReadBenchmark {
     List<Measurement> runs = new ArrayList<>();
     for (int rep = 0; rep < options.reps(); rep++) {
       resetPeaks();
+      long serverCpu = serverCpuMillis();
       long cpu = cpuNanos();
       long start = System.nanoTime();
       long read = run.once();
       double seconds = (System.nanoTime() - start) / 1e9;
-      runs.add(new Measurement(seconds, read, (cpuNanos() - cpu) / 1e9, peakHeap()));
-      System.out.printf(Locale.ROOT, "  %s: run %d %.1f s%n", name, rep + 1, seconds);
+      double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+      double serverSeconds = (serverCpuMillis() - serverCpu) / 1e3;
+      runs.add(new Measurement(seconds, read, cpuSeconds, serverSeconds, peakHeap()));
+      System.out.printf(
+          Locale.ROOT,
+          "  %s: run %d %.1f s, CPU %.1f s, server CPU %.1f s%n",
+          name,
+          rep + 1,
+          seconds,
+          cpuSeconds,
+          serverSeconds);
     }
     runs.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
     Measurement middle = runs.get(runs.size() / 2);
@@ -295,6 +310,7 @@ public final class ReadBenchmark {
               (middle.seconds() + below.seconds()) / 2,
               middle.documents(),
               (middle.cpuSeconds() + below.cpuSeconds()) / 2,
+              (middle.serverCpuSeconds() + below.serverCpuSeconds()) / 2,
               Math.max(middle.peakBytes(), below.peakBytes()));
     }
     results.put(name, middle);
@@ -303,21 +319,23 @@ public final class ReadBenchmark {
   private void printResults() {
     System.out.printf(
         Locale.ROOT,
-        "%n%-46s %9s %12s %9s %11s%n",
+        "%n%-46s %9s %12s %9s %9s %11s%n",
         "variant",
         "median s",
         "docs/s",
         "CPU s",
+        "ES CPU s",
         "peak heap");
     results.forEach(
         (name, m) ->
             System.out.printf(
                 Locale.ROOT,
-                "%-46s %9.1f %,12.0f %9.1f %8d MB%n",
+                "%-46s %9.1f %,12.0f %9.1f %9.1f %8d MB%n",
                 name,
                 m.seconds(),
                 m.perSecond(),
                 m.cpuSeconds(),
+                m.serverCpuSeconds(),
                 m.peakBytes() >> 20));
     System.out.println();
     ratio("eslake catalog read", "limit: plain client, sliced scroll, 3 slices");
@@ -500,6 +518,26 @@ public final class ReadBenchmark {
       }
     }
     return peak;
+  }
+
+  /**
+   * The CPU time the cluster's nodes used so far, as they report it ({@code _nodes/stats/process}),
+   * in milliseconds; 0 when the account may not ask.
+   */
+  private long serverCpuMillis() {
+    try {
+      JsonNode nodes =
+          es.admin()
+              .send("GET", "/_nodes/stats/process?filter_path=nodes.*.process.cpu", null)
+              .path("nodes");
+      long millis = 0;
+      for (JsonNode node : nodes) {
+        millis += node.path("process").path("cpu").path("total_in_millis").asLong();
+      }
+      return millis;
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private static long cpuNanos() {
