@@ -27,7 +27,6 @@ import org.apache.http.impl.nio.client.HttpAsyncClientBuilder;
 import org.apache.http.message.BasicHeader;
 import org.apache.http.nio.entity.NStringEntity;
 import org.apache.http.util.EntityUtils;
-import org.elasticsearch.client.HttpAsyncResponseConsumerFactory;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
@@ -46,7 +45,7 @@ public final class ClusterClient implements Closeable {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Responses are buffered per page; a page can be large when documents are. */
+  /** The most bytes one page may have; a page can be large when documents are. */
   private static final int PAGE_BUFFER_LIMIT_BYTES = 512 * 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
@@ -63,6 +62,7 @@ public final class ClusterClient implements Closeable {
 
   private final ConnectionSettings settings;
   private final RestClient rest;
+  private final PageBuffers pageBuffers = new PageBuffers(PAGE_BUFFER_LIMIT_BYTES);
   private final RequestOptions pageOptions;
 
   /** What answers at the URL, once known; see {@link #server()}. */
@@ -78,9 +78,7 @@ public final class ClusterClient implements Closeable {
     this.settings = settings;
     this.rest = rest;
     RequestOptions.Builder options = RequestOptions.DEFAULT.toBuilder();
-    options.setHttpAsyncResponseConsumerFactory(
-        new HttpAsyncResponseConsumerFactory.HeapBufferedResponseConsumerFactory(
-            PAGE_BUFFER_LIMIT_BYTES));
+    options.setHttpAsyncResponseConsumerFactory(pageBuffers);
     this.pageOptions = options.build();
   }
 
@@ -116,6 +114,11 @@ public final class ClusterClient implements Closeable {
       http.setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);
     }
     return http;
+  }
+
+  /** The arrays this client receives pages into; for tests. */
+  PageBuffers pageBuffers() {
+    return pageBuffers;
   }
 
   public ConnectionSettings settings() {
@@ -516,8 +519,10 @@ public final class ClusterClient implements Closeable {
   private SearchPage page(Request request, String name, Action action, boolean idempotent) {
     Response response = perform(request, action, idempotent);
     try {
-      InputStream content = response.getEntity().getContent();
-      return SearchPage.open(content, name);
+      if (response.getEntity() instanceof PageBuffers.Page body) {
+        return SearchPage.open(body, name);
+      }
+      return SearchPage.open(response.getEntity().getContent(), name);
     } catch (IOException e) {
       throw ClusterException.unexpectedResponse(action.description(), e.getMessage(), e);
     }

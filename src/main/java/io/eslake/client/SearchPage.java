@@ -31,24 +31,44 @@ public final class SearchPage implements Closeable {
 
   private final JsonParser parser;
   private final String name;
+  private final PageBuffers.Page body;
   private String scrollId;
   private int hitCount;
   private long totalHits = -1;
   private boolean inHits;
   private boolean finished;
 
-  private SearchPage(JsonParser parser, String name) {
+  private SearchPage(JsonParser parser, String name, PageBuffers.Page body) {
     this.parser = parser;
     this.name = name;
+    this.body = body;
   }
 
   static SearchPage open(InputStream content, String name) throws IOException {
-    JsonParser parser = ClusterClient.JSON.getFactory().createParser(content);
-    if (parser.nextToken() != JsonToken.START_OBJECT) {
+    return start(ClusterClient.JSON.getFactory().createParser(content), name, null);
+  }
+
+  /** A page parsed in place from an array of the pool, given back when the page is closed. */
+  static SearchPage open(PageBuffers.Page body, String name) throws IOException {
+    JsonParser parser =
+        ClusterClient.JSON.getFactory().createParser(body.data(), 0, (int) body.getContentLength());
+    return start(parser, name, body);
+  }
+
+  private static SearchPage start(JsonParser parser, String name, PageBuffers.Page body)
+      throws IOException {
+    try {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a search response must be a JSON object");
+      }
+    } catch (IOException e) {
       parser.close();
-      throw new IOException("a search response must be a JSON object");
+      if (body != null) {
+        body.release();
+      }
+      throw e;
     }
-    return new SearchPage(parser, name);
+    return new SearchPage(parser, name, body);
   }
 
   /**
@@ -137,9 +157,16 @@ public final class SearchPage implements Closeable {
     return Math.max(0, parser.currentLocation().getByteOffset());
   }
 
+  /** Closes the parser and gives the page's array back for a later page; idempotent. */
   @Override
   public void close() throws IOException {
-    parser.close();
+    try {
+      parser.close();
+    } finally {
+      if (body != null) {
+        body.release();
+      }
+    }
   }
 
   private void readHit(HitVisitor visitor) throws IOException {
