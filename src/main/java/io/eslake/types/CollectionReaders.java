@@ -116,7 +116,7 @@ final class CollectionReaders {
           }
         }
       }
-      default -> inputs.add(UTF8String.fromString(parser.getText()));
+      default -> inputs.add(JsonValues.utf8(parser));
     }
   }
 
@@ -153,7 +153,7 @@ final class CollectionReaders {
       } else if (token == JsonToken.START_ARRAY) {
         values.add(JsonValues.text(parser));
       } else {
-        values.add(UTF8String.fromString(parser.getText()));
+        values.add(JsonValues.utf8(parser));
       }
     }
   }

@@ -53,6 +53,65 @@ final class JsonValues {
     }
   }
 
+  /**
+   * The current scalar token's text as Spark's string, encoded to UTF-8 straight from the parser's
+   * characters, with no String in between (which would only be encoded again). The bytes are those
+   * of {@link String#getBytes} with UTF-8: a surrogate without its pair becomes {@code ?}.
+   */
+  static UTF8String utf8(JsonParser parser) throws IOException {
+    char[] chars = parser.getTextCharacters();
+    int offset = parser.getTextOffset();
+    int end = offset + parser.getTextLength();
+    int size = 0;
+    for (int i = offset; i < end; i++) {
+      char c = chars[i];
+      if (c < 0x80) {
+        size++;
+      } else if (c < 0x800) {
+        size += 2;
+      } else if (!Character.isSurrogate(c)) {
+        size += 3;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < end
+          && Character.isLowSurrogate(chars[i + 1])) {
+        size += 4;
+        i++;
+      } else {
+        size++;
+      }
+    }
+    return UTF8String.fromBytes(encode(chars, offset, end, size));
+  }
+
+  private static byte[] encode(char[] chars, int offset, int end, int size) {
+    byte[] bytes = new byte[size];
+    int at = 0;
+    for (int i = offset; i < end; i++) {
+      char c = chars[i];
+      if (c < 0x80) {
+        bytes[at++] = (byte) c;
+      } else if (c < 0x800) {
+        bytes[at++] = (byte) (0xC0 | (c >> 6));
+        bytes[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (!Character.isSurrogate(c)) {
+        bytes[at++] = (byte) (0xE0 | (c >> 12));
+        bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        bytes[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < end
+          && Character.isLowSurrogate(chars[i + 1])) {
+        int point = Character.toCodePoint(c, chars[++i]);
+        bytes[at++] = (byte) (0xF0 | (point >> 18));
+        bytes[at++] = (byte) (0x80 | ((point >> 12) & 0x3F));
+        bytes[at++] = (byte) (0x80 | ((point >> 6) & 0x3F));
+        bytes[at++] = (byte) (0x80 | (point & 0x3F));
+      } else {
+        bytes[at++] = '?';
+      }
+    }
+    return bytes;
+  }
+
   /** The current value as compact JSON text, numbers exactly as written. */
   static UTF8String text(JsonParser parser) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);

@@ -24,14 +24,14 @@ final class Leaves {
         if (!parser.currentToken().isScalarValue()) {
           throw notA("a string", parser);
         }
-        return UTF8String.fromString(parser.getText());
+        return JsonValues.utf8(parser);
       };
 
   /** geo_shape and shape: WKT text as given, GeoJSON as its JSON text. */
   static final Leaf SHAPE =
       (parser, decoding) ->
           switch (parser.currentToken()) {
-            case VALUE_STRING -> UTF8String.fromString(parser.getText());
+            case VALUE_STRING -> JsonValues.utf8(parser);
             case START_OBJECT -> JsonValues.text(parser);
             default -> throw notA("a shape", parser);
           };
@@ -126,7 +126,7 @@ final class Leaves {
         String key = parser.currentName();
         parser.nextToken();
         if (key.equals("text") && parser.currentToken().isScalarValue()) {
-          text = UTF8String.fromString(parser.getText());
+          text = JsonValues.utf8(parser);
         } else {
           decoding.keepChild(path, key, parser);
         }

@@ -32,7 +32,7 @@ public final class RowDecoder {
   private final int rescueOrdinal;
   private final StructReader source;
   private final Decoding decoding;
-  private String currentId;
+  private UTF8String currentId;
 
   private RowDecoder(StructType schema, Decoding decoding) {
     this.values = new Object[schema.size()];
@@ -85,16 +85,16 @@ public final class RowDecoder {
 
   /** Reads the hit's {@code _id}; the parser stands on its string value. */
   public void readId(JsonParser parser) throws IOException {
-    currentId = parser.getText();
+    currentId = JsonValues.utf8(parser);
     if (idOrdinal >= 0) {
-      values[idOrdinal] = UTF8String.fromString(currentId);
+      values[idOrdinal] = currentId;
     }
   }
 
   /** Reads the hit's {@code _index}; the parser stands on its string value. */
   public void readIndex(JsonParser parser) throws IOException {
     if (indexOrdinal >= 0) {
-      values[indexOrdinal] = UTF8String.fromString(parser.getText());
+      values[indexOrdinal] = JsonValues.utf8(parser);
     }
   }
 
@@ -109,7 +109,7 @@ public final class RowDecoder {
     try {
       source.readInto(parser, values, decoding);
     } catch (DecodeException e) {
-      throw e.withDocumentId(currentId);
+      throw e.withDocumentId(currentId == null ? null : currentId.toString());
     }
     if (rescueOrdinal >= 0) {
       values[rescueOrdinal] = decoding.rescued();

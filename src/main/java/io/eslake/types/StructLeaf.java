@@ -38,7 +38,7 @@ final class StructLeaf implements Leaf {
       return reader.read(parser, decoding);
     }
     if (token == JsonToken.VALUE_STRING && esType.equals("join")) {
-      return row("name", UTF8String.fromString(parser.getText()), null, null);
+      return row("name", JsonValues.utf8(parser), null, null);
     }
     if (token == JsonToken.VALUE_STRING && esType.equals("ip_range")) {
       return cidr(parser.getText());
