@@ -62,8 +62,22 @@ final class JsonValues {
     char[] chars = parser.getTextCharacters();
     int offset = parser.getTextOffset();
     int end = offset + parser.getTextLength();
-    int size = 0;
+    byte[] ascii = new byte[end - offset];
     for (int i = offset; i < end; i++) {
+      char c = chars[i];
+      if (c >= 0x80) {
+        return UTF8String.fromBytes(
+            encode(chars, offset, end, utf8Size(chars, i, end) + i - offset));
+      }
+      ascii[i - offset] = (byte) c;
+    }
+    return UTF8String.fromBytes(ascii);
+  }
+
+  /** The UTF-8 size of the characters from start to end, as {@link #encode} writes them. */
+  private static int utf8Size(char[] chars, int start, int end) {
+    int size = 0;
+    for (int i = start; i < end; i++) {
       char c = chars[i];
       if (c < 0x80) {
         size++;
@@ -80,7 +94,7 @@ final class JsonValues {
         size++;
       }
     }
-    return UTF8String.fromBytes(encode(chars, offset, end, size));
+    return size;
   }
 
   private static byte[] encode(char[] chars, int offset, int end, int size) {
