@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterClient implements Closeable {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper(ResponseLimits.jsonFactory());
 
   /** The most bytes one page may have; a page can be large when documents are. */
   private static final int PAGE_BUFFER_LIMIT_BYTES = 512 * 1024 * 1024;

@@ -1,13 +1,14 @@
 package io.eslake.types;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalField;
@@ -31,6 +32,9 @@ public final class DateParser {
 
   private static final long MICROS_PER_SECOND = 1_000_000L;
   private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
+
+  /** A bound on the microseconds a Spark timestamp holds: values at or beyond it are refused. */
+  private static final BigDecimal MICROS_LIMIT = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /** One way to read a value: returns microseconds, or null when the text does not fit. */
   private interface Alternative {
@@ -94,9 +98,13 @@ public final class DateParser {
   /**
    * Parses a value. A JSON number is read as its text, through the same alternatives, as
    * Elasticsearch reads it: {@code 1500800000000} is epoch milliseconds under the default format,
-   * and {@code 2020} is the year 2020 under a format that starts with a year.
+   * and {@code 2020} is the year 2020 under a format that starts with a year. The first alternative
+   * that reads the text gives the instant, as in Elasticsearch, even when a Spark timestamp cannot
+   * hold it.
    *
    * @return microseconds since the epoch, or null when no alternative of the format fits
+   * @throws ArithmeticException when the first alternative that reads the text gives an instant
+   *     beyond what a Spark timestamp holds (about 290,000 years either side of 1970)
    */
   public Long parseText(String text) {
     String trimmed = text.trim();
@@ -116,7 +124,8 @@ public final class DateParser {
       default -> {
         int[] parts = ISO_PARTS.get(name);
         if (parts != null) {
-          yield text -> IsoDates.parse(text, parts[0], parts[1]);
+          boolean strict = name.startsWith("strict_");
+          yield text -> IsoDates.parse(text, parts[0], parts[1], strict);
         }
         yield pattern(NAMED_PATTERNS.getOrDefault(name, name));
       }
@@ -127,6 +136,8 @@ public final class DateParser {
    * Reads epoch seconds or milliseconds, with a fraction or in exponent form: a _source filtered by
    * the cluster (a read of some columns) comes back with such numbers as doubles, written {@code
    * 1.5008000000001235E12}.
+   *
+   * @throws ArithmeticException when the instant is beyond what a Spark timestamp holds
    */
   private static Long epoch(String text, int digitsToMicros) {
     if (text.isEmpty()) {
@@ -137,12 +148,16 @@ public final class DateParser {
         return null;
       }
     }
+    BigDecimal value;
     try {
-      BigDecimal value = new BigDecimal(text).movePointRight(digitsToMicros);
-      return value.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-    } catch (NumberFormatException | ArithmeticException e) {
+      value = new BigDecimal(text).movePointRight(digitsToMicros);
+    } catch (NumberFormatException e) {
       return null;
     }
+    if (value.abs().compareTo(MICROS_LIMIT) >= 0) {
+      throw new ArithmeticException("beyond a Spark timestamp");
+    }
+    return value.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
   }
 
   private static Alternative pattern(String pattern) {
@@ -154,31 +169,38 @@ public final class DateParser {
       for (int i = 1; i < pieces.length; i++) {
         builder.appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).appendPattern(pieces[i]);
       }
-      formatter = builder.toFormatter(PATTERN_LOCALE);
+      formatter = builder.toFormatter(PATTERN_LOCALE).withResolverStyle(ResolverStyle.STRICT);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "Cannot read date format '" + pattern + "': " + e.getMessage(), e);
     }
     return text -> {
+      TemporalAccessor parsed;
       try {
-        return toMicros(formatter.parse(text));
-      } catch (DateTimeParseException | ArithmeticException e) {
+        parsed = formatter.parse(text);
+      } catch (DateTimeException e) {
         return null;
       }
+      return toMicros(parsed);
     };
   }
 
   /**
    * Turns whatever a pattern parsed into an instant, filling what it lacks as Elasticsearch does.
+   * Patterns are resolved strictly, so a year of era ({@code yyyy}) without an era is left to this
+   * method; a day its month does not have ({@code 31/02/2021}) is no date.
+   *
+   * @return microseconds, or null when the parsed fields make no date
+   * @throws ArithmeticException when the instant is beyond what a Spark timestamp holds
    */
   private static Long toMicros(TemporalAccessor parsed) {
     LocalDate date = parsed.query(TemporalQueries.localDate());
-    if (date == null) {
-      date = partialDate(parsed);
-    }
     LocalTime time = parsed.query(TemporalQueries.localTime());
-    if (time == null) {
-      time = partialTime(parsed);
+    try {
+      date = date == null ? partialDate(parsed) : date;
+      time = time == null ? partialTime(parsed) : time;
+    } catch (DateTimeException e) {
+      return null;
     }
     ZoneId zone = parsed.query(TemporalQueries.zone());
     long offsetSeconds = 0;
@@ -187,9 +209,8 @@ public final class DateParser {
           zone instanceof ZoneOffset fixed ? fixed : zone.getRules().getOffset(date.atTime(time));
       offsetSeconds = offset.getTotalSeconds();
     }
-    return date.toEpochDay() * MICROS_PER_DAY
-        + time.toNanoOfDay() / 1000
-        - offsetSeconds * MICROS_PER_SECOND;
+    long dayMicros = Math.multiplyExact(date.toEpochDay(), MICROS_PER_DAY);
+    return Math.addExact(dayMicros, time.toNanoOfDay() / 1000 - offsetSeconds * MICROS_PER_SECOND);
   }
 
   private static LocalDate partialDate(TemporalAccessor parsed) {
@@ -202,7 +223,12 @@ public final class DateParser {
           .with(weeks.weekOfWeekBasedYear(), week)
           .with(weeks.dayOfWeek(), day);
     }
-    int year = parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 1970;
+    int year = 1970;
+    if (parsed.isSupported(ChronoField.YEAR)) {
+      year = parsed.get(ChronoField.YEAR);
+    } else if (parsed.isSupported(ChronoField.YEAR_OF_ERA)) {
+      year = parsed.get(ChronoField.YEAR_OF_ERA);
+    }
     if (parsed.isSupported(ChronoField.DAY_OF_YEAR)) {
       return LocalDate.ofYearDay(year, parsed.get(ChronoField.DAY_OF_YEAR));
     }

@@ -12,7 +12,9 @@ public final class DecodeException extends RuntimeException {
     /** Several values in a column that holds one. */
     SEVERAL_VALUES,
     /** A value of another type or shape than the column's, e.g. text in a number field. */
-    MISMATCH
+    MISMATCH,
+    /** A value beyond what the reader parses (nesting, number length); fails any read. */
+    LIMIT
   }
 
   private final String fieldPath;
@@ -24,6 +26,11 @@ public final class DecodeException extends RuntimeException {
 
   DecodeException(String fieldPath, Kind kind, String problem) {
     this(fieldPath, kind, null, null, problem, null);
+  }
+
+  /** A value the parser refused for a limit, with what to do about it. */
+  static DecodeException limit(String fieldPath, String problem, String remedy) {
+    return new DecodeException(fieldPath, Kind.LIMIT, null, null, problem, remedy);
   }
 
   private DecodeException(
@@ -46,9 +53,13 @@ public final class DecodeException extends RuntimeException {
     return new DecodeException(fieldPath, kind, documentId, name, problem, remedy);
   }
 
-  /** The same failure, with a sentence saying what the user can do about it. */
+  /**
+   * The same failure, with a sentence saying what the user can do about it; a failure that already
+   * says it (a limit) keeps its own.
+   */
   public DecodeException withRemedy(String sentence) {
-    return new DecodeException(fieldPath, kind, documentId, index, problem, sentence);
+    String kept = remedy == null ? sentence : remedy;
+    return new DecodeException(fieldPath, kind, documentId, index, problem, kept);
   }
 
   /** The field's path in {@code _source}, with the positions of enclosing array elements. */

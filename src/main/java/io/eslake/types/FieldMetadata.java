@@ -42,6 +42,12 @@ public final class FieldMetadata {
    */
   public static final String AGGREGATABLE = "es.aggregatable";
 
+  /**
+   * Set to false on point columns mapped with {@code ignore_z_value: false}, whose cluster refuses
+   * (or ignores, under {@code ignore_malformed}) a point with a third coordinate.
+   */
+  public static final String Z_ALLOWED = "es.z_allowed";
+
   /** The type recorded on the rescue column. */
   static final String RESCUE_TYPE = "_rescued";
 
@@ -59,6 +65,9 @@ public final class FieldMetadata {
     }
     if ("false".equals(field.parameter("doc_values"))) {
       builder.putBoolean(AGGREGATABLE, false);
+    }
+    if ("false".equals(field.parameter("ignore_z_value"))) {
+      builder.putBoolean(Z_ALLOWED, false);
     }
     return builder.build();
   }
@@ -98,6 +107,11 @@ public final class FieldMetadata {
   /** Whether the cluster keeps doc values for a column, which aggregations read. */
   public static boolean isAggregatable(StructField field) {
     return !field.metadata().contains(AGGREGATABLE) || field.metadata().getBoolean(AGGREGATABLE);
+  }
+
+  /** Whether a point column's field takes a third coordinate (and ignores it), the default. */
+  public static boolean allowsZ(StructField field) {
+    return !field.metadata().contains(Z_ALLOWED) || field.metadata().getBoolean(Z_ALLOWED);
   }
 
   private static boolean searchExact(MappedField field) {

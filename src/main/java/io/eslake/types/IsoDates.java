@@ -7,8 +7,11 @@ import java.time.LocalDate;
  * them: {@code yyyy[-MM[-dd]]} optionally followed by {@code T} and {@code
  * HH[:mm[:ss[.fraction]]]}, then optionally {@code Z} or an offset {@code ±HH[[:]mm]}. Each named
  * format allows a range of parts (year, month, day, hour, minute, second, fraction): {@code
- * strict_date} exactly the first three, {@code strict_date_optional_time} one to seven. It is the
- * hot path of most date columns.
+ * strict_date} exactly the first three, {@code strict_date_optional_time} one to seven. The {@code
+ * strict_} names take a year of four digits and two digits for every other part; the lenient names
+ * a year of one to nine digits and one or two digits for the others. A year may be negative ({@code
+ * -0001}), not signed with a plus, as Elasticsearch reads it. It is the hot path of most date
+ * columns.
  */
 final class IsoDates {
 
@@ -24,10 +27,12 @@ final class IsoDates {
   /** The text being read and the position reached. */
   private static final class Cursor {
     final String text;
+    final boolean strict;
     int at;
 
-    Cursor(String text) {
+    Cursor(String text, boolean strict) {
       this.text = text;
+      this.strict = strict;
     }
 
     boolean more() {
@@ -52,6 +57,17 @@ final class IsoDates {
       return value;
     }
 
+    /** Reads a part: two digits when strict, else one or two; or returns -1. */
+    int part() {
+      if (strict || (at + 1 < text.length() && isDigit(at + 1))) {
+        return twoDigits();
+      }
+      if (!more() || !isDigit(at)) {
+        return -1;
+      }
+      return text.charAt(at++) - '0';
+    }
+
     boolean isDigit(int index) {
       char c = text.charAt(index);
       return c >= '0' && c <= '9';
@@ -60,17 +76,19 @@ final class IsoDates {
 
   private IsoDates() {}
 
-  /** Microseconds since the epoch, or null when the text is not of this shape. */
+  /** Microseconds since the epoch, or null when the text is not of the strict shape. */
   static Long parse(String text) {
-    return parse(text, YEAR, FRACTION);
+    return parse(text, YEAR, FRACTION, true);
   }
 
   /**
    * Microseconds since the epoch, or null when the text is not of this shape or has fewer or more
    * parts than allowed.
+   *
+   * @throws ArithmeticException when the instant is beyond what a Spark timestamp holds
    */
-  static Long parse(String text, int fewestParts, int mostParts) {
-    Cursor cursor = new Cursor(text);
+  static Long parse(String text, int fewestParts, int mostParts, boolean strict) {
+    Cursor cursor = new Cursor(text, strict);
     long[] fields = new long[8];
     int parts = date(cursor, fields);
     if (parts > 0 && parts == DAY && cursor.skip('T')) {
@@ -86,25 +104,24 @@ final class IsoDates {
     }
     long epochDay = LocalDate.of((int) fields[0], (int) fields[1], (int) fields[2]).toEpochDay();
     long seconds = epochDay * 86_400L + fields[3] * 3600 + fields[4] * 60 + fields[5];
-    return (seconds - offsetSeconds) * MICROS_PER_SECOND + fields[6];
+    long micros = Math.multiplyExact(seconds - offsetSeconds, MICROS_PER_SECOND);
+    return Math.addExact(micros, fields[6]);
   }
 
   /**
-   * Reads {@code yyyy[-MM[-dd]]} into year, month and day; a sign is allowed only for a year of
-   * more than four digits.
+   * Reads {@code yyyy[-MM[-dd]]} into year, month and day; the year may have a minus sign.
    *
    * @return the number of parts read, or -1 when the text is not a date
    */
   private static int date(Cursor cursor, long[] fields) {
     boolean negative = cursor.skip('-');
-    boolean signed = negative || cursor.skip('+');
     int start = cursor.at;
     long year = 0;
     while (cursor.more() && cursor.isDigit(cursor.at)) {
       year = year * 10 + cursor.text.charAt(cursor.at++) - '0';
     }
     int digits = cursor.at - start;
-    if (digits < 4 || digits > 9 || (signed && digits == 4)) {
+    if (cursor.strict ? digits != 4 : digits < 1 || digits > 9) {
       return -1;
     }
     fields[0] = negative ? -year : year;
@@ -112,10 +129,10 @@ final class IsoDates {
     fields[2] = 1;
     int parts = 1;
     if (cursor.skip('-')) {
-      fields[1] = cursor.twoDigits();
+      fields[1] = cursor.part();
       parts = 2;
       if (fields[1] >= 0 && cursor.skip('-')) {
-        fields[2] = cursor.twoDigits();
+        fields[2] = cursor.part();
         parts = 3;
       }
     }
@@ -134,13 +151,13 @@ final class IsoDates {
    * @return the number of parts read, or -1 when the text is not a time
    */
   private static int time(Cursor cursor, long[] fields) {
-    fields[3] = cursor.twoDigits();
+    fields[3] = cursor.part();
     int parts = 1;
     if (fields[3] >= 0 && cursor.skip(':')) {
-      fields[4] = cursor.twoDigits();
+      fields[4] = cursor.part();
       parts = 2;
       if (fields[4] >= 0 && cursor.skip(':')) {
-        fields[5] = cursor.twoDigits();
+        fields[5] = cursor.part();
         parts = 3;
         if (fields[5] >= 0 && (cursor.skip('.') || cursor.skip(','))) {
           parts = fraction(cursor, fields) ? 4 : -1;

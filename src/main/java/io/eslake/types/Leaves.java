@@ -1,11 +1,11 @@
 package io.eslake.types;
 
+import com.fasterxml.jackson.core.Base64Variant;
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -36,32 +36,55 @@ final class Leaves {
             default -> throw notA("a shape", parser);
           };
 
-  static final Leaf LONG = (parser, decoding) -> integral(parser, Long.MIN_VALUE, Long.MAX_VALUE);
+  /**
+   * long, as Elasticsearch's long field reads it: a whole JSON number exactly; a JSON number with a
+   * fraction or exponent as a double, checked against the bounds of a long and then cut toward zero
+   * (so 9.223372036854775807E18 is the largest long, as is the double a filtered read gives for
+   * it); a numeric string exactly, with no white space, its fraction cut.
+   */
+  static final Leaf LONG = (parser, decoding) -> NumberLeaves.longValue(parser);
 
+  /**
+   * integer: JSON numbers checked against the bounds of an integer before their fraction is cut;
+   * strings read as Java reads a double (white space around and a d or f suffix allowed).
+   */
   static final Leaf INTEGER =
       (parser, decoding) -> {
-        Long value = integral(parser, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        Long value = NumberLeaves.whole(parser, NumberLeaves.INTEGER);
         return value == null ? null : value.intValue();
       };
 
+  /** short: as integer, except that a string is checked against the bounds of a short. */
   static final Leaf SHORT =
       (parser, decoding) -> {
-        Long value = integral(parser, Short.MIN_VALUE, Short.MAX_VALUE);
+        Long value = NumberLeaves.whole(parser, NumberLeaves.SHORT);
         return value == null ? null : value.shortValue();
       };
 
+  /** byte: read as an integer, then checked against the bounds of a byte. */
   static final Leaf BYTE =
       (parser, decoding) -> {
-        Long value = integral(parser, Byte.MIN_VALUE, Byte.MAX_VALUE);
+        Long value = NumberLeaves.whole(parser, NumberLeaves.BYTE);
         return value == null ? null : value.byteValue();
       };
 
-  static final Leaf DOUBLE = (parser, decoding) -> floating(parser);
+  /** double: finite values only; a number too large for a double does not fit. */
+  static final Leaf DOUBLE = (parser, decoding) -> NumberLeaves.finite(parser, "double");
 
-  static final Leaf FLOAT =
+  /** float: finite values only; a number too large for a float does not fit. */
+  static final Leaf FLOAT = (parser, decoding) -> NumberLeaves.toFloat(parser, "float");
+
+  /**
+   * half_float: the value as a float, where a value whose half-precision rounding is infinite
+   * (65520 and beyond) does not fit, as Elasticsearch refuses it.
+   */
+  static final Leaf HALF_FLOAT =
       (parser, decoding) -> {
-        Double value = floating(parser);
-        return value == null ? null : value.floatValue();
+        Float value = NumberLeaves.toFloat(parser, "half_float");
+        if (value != null && Math.abs(value) >= NumberLeaves.HALF_FLOAT_OVERFLOW) {
+          throw NumberLeaves.outOfRange(parser, "half_float");
+        }
+        return value;
       };
 
   /** unsigned_long: exact up to 2^64-1, as a decimal of 20 digits. */
@@ -71,8 +94,11 @@ final class Leaves {
         if (value == null) {
           return null;
         }
-        BigDecimal whole = value.setScale(0, RoundingMode.DOWN);
-        if (whole.signum() < 0 || whole.compareTo(UNSIGNED_LONG_MAX) > 0) {
+        if (value.compareTo(UNSIGNED_LONG_MAX.add(BigDecimal.ONE)) >= 0) {
+          throw new Mismatch("the value " + value + " is out of range");
+        }
+        BigDecimal whole = NumberLeaves.wholePart(value);
+        if (whole.signum() < 0) {
           throw new Mismatch("the value " + value + " is out of range");
         }
         return Decimal.apply(whole, 20, 0);
@@ -94,8 +120,17 @@ final class Leaves {
           };
 
   /**
-   * binary: base64 text, decoded as Elasticsearch decodes it (Jackson's default base64 variant).
-   * The text is read whole first, so a value that is not base64 can still be kept as it was.
+   * The base64 Elasticsearch decodes a binary field's value with (Jackson's default variant),
+   * except that padding may be left out: a field with neither doc values nor {@code store} (the
+   * default) keeps its value without decoding it, so unpadded base64 is indexed as it is.
+   */
+  private static final Base64Variant BASE64 =
+      Base64Variants.getDefaultVariant()
+          .withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
+
+  /**
+   * binary: base64 text, with or without padding. The text is read whole first, so a value that is
+   * not base64 can still be kept as it was.
    */
   static final Leaf BINARY =
       (parser, decoding) -> {
@@ -103,7 +138,7 @@ final class Leaves {
           throw notA("a base64 string", parser);
         }
         try {
-          return Base64Variants.getDefaultVariant().decode(parser.getText());
+          return BASE64.decode(parser.getText());
         } catch (IllegalArgumentException e) {
           throw notA("a base64 string", parser);
         }
@@ -142,46 +177,19 @@ final class Leaves {
       if (token != JsonToken.VALUE_STRING && !token.isNumeric()) {
         throw notA("a date", parser);
       }
-      Long micros = dates.parseText(parser.getText());
+      Long micros;
+      try {
+        micros = dates.parseText(parser.getText());
+      } catch (ArithmeticException e) {
+        throw new Mismatch(
+            "the value '" + parser.getText() + "' is outside the range of a Spark timestamp");
+      }
       if (micros == null) {
         throw new Mismatch(
             "the value '" + parser.getText() + "' does not match the format " + dates.format());
       }
       return micros;
     };
-  }
-
-  /**
-   * Reads a whole number within [min, max]; decimals are truncated toward zero as Elasticsearch
-   * does, and an empty string is no value.
-   */
-  private static Long integral(JsonParser parser, long min, long max) throws IOException, Mismatch {
-    if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT
-        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-      long value = parser.getLongValue();
-      if (value < min || value > max) {
-        throw new Mismatch("the value " + value + " is out of range");
-      }
-      return value;
-    }
-    BigDecimal value = number(parser);
-    if (value == null) {
-      return null;
-    }
-    BigDecimal truncated = value.setScale(0, RoundingMode.DOWN);
-    if (truncated.compareTo(BigDecimal.valueOf(min)) < 0
-        || truncated.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw new Mismatch("the value " + value + " is out of range");
-    }
-    return truncated.longValue();
-  }
-
-  private static Double floating(JsonParser parser) throws IOException, Mismatch {
-    if (parser.currentToken().isNumeric()) {
-      return parser.getDoubleValue();
-    }
-    BigDecimal value = number(parser);
-    return value == null ? null : value.doubleValue();
   }
 
   /** A JSON number, or a number in a string; null for a blank string. */

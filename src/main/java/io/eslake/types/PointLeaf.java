@@ -14,7 +14,10 @@ import org.apache.spark.sql.types.StructType;
  * WKT {@code POINT (lon lat)}, and for geo_point a geohash (the centre of its cell).
  *
  * <p>A third coordinate, which Elasticsearch accepts and ignores by default, is kept in the rescue
- * column under {@code <path>.z}.
+ * column under {@code <path>.z}; under {@code ignore_z_value: false} the cluster refuses such a
+ * point, and it does not fit. A geo_point whose latitude is outside [-90, 90] or longitude outside
+ * [-180, 180] does not fit either: Elasticsearch refuses it, and under {@code ignore_malformed}
+ * indexes it moved into range (or, given as WKT, not at all), so the original is kept instead.
  */
 final class PointLeaf implements Leaf {
 
@@ -22,26 +25,32 @@ final class PointLeaf implements Leaf {
 
   private final String path;
   private final boolean geographic;
+  private final boolean allowsZ;
   private final int width;
   private final int xOrdinal;
   private final int yOrdinal;
 
-  private PointLeaf(String path, boolean geographic, StructType struct) {
+  private PointLeaf(String path, boolean geographic, StructType struct, boolean allowsZ) {
     this.path = path;
     this.geographic = geographic;
+    this.allowsZ = allowsZ;
     this.width = struct.size();
     this.xOrdinal = ordinal(struct, geographic ? "lon" : "x");
     this.yOrdinal = ordinal(struct, geographic ? "lat" : "y");
   }
 
-  /** A geo_point read into a (possibly pruned) struct of lat and lon. */
-  static PointLeaf geo(String path, StructType struct) {
-    return new PointLeaf(path, true, struct);
+  /**
+   * A geo_point read into a (possibly pruned) struct of lat and lon.
+   *
+   * @param allowsZ whether the mapping takes a third coordinate ({@code ignore_z_value})
+   */
+  static PointLeaf geo(String path, StructType struct, boolean allowsZ) {
+    return new PointLeaf(path, true, struct, allowsZ);
   }
 
   /** A cartesian point read into a (possibly pruned) struct of x and y. */
-  static PointLeaf cartesian(String path, StructType struct) {
-    return new PointLeaf(path, false, struct);
+  static PointLeaf cartesian(String path, StructType struct, boolean allowsZ) {
+    return new PointLeaf(path, false, struct, allowsZ);
   }
 
   @Override
@@ -63,6 +72,7 @@ final class PointLeaf implements Leaf {
           case VALUE_STRING -> text(parser.getText().trim());
           default -> throw Leaves.notA("a point", parser);
         };
+    check(xyz);
     if (xyz.length > 2) {
       decoding.keepNumber(path + ".z", Double.toString(xyz[2]));
     }
@@ -74,6 +84,24 @@ final class PointLeaf implements Leaf {
       values[yOrdinal] = xyz[1];
     }
     return new GenericInternalRow(values);
+  }
+
+  /**
+   * Refuses what the cluster refuses: a third coordinate it does not take, a point off the globe.
+   */
+  private void check(double[] xyz) throws Mismatch {
+    if (xyz.length > 2 && !allowsZ) {
+      throw new Mismatch(
+          "a point with a third coordinate, which the mapping's ignore_z_value refuses");
+    }
+    if (geographic && (Math.abs(xyz[1]) > 90 || Math.abs(xyz[0]) > 180)) {
+      throw new Mismatch(
+          "the point (lat "
+              + xyz[1]
+              + ", lon "
+              + xyz[0]
+              + ") is off the globe: latitude must be within [-90, 90], longitude [-180, 180]");
+    }
   }
 
   /** [x, y] or [x, y, z]: the parser stands on the array's start. */

@@ -1,6 +1,8 @@
 package io.eslake.types;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Set;
@@ -106,10 +108,14 @@ public final class RowDecoder {
    */
   public void readSource(JsonParser parser) throws IOException {
     decoding.startDocument();
+    JsonStreamContext root = parser.getParsingContext();
     try {
       source.readInto(parser, values, decoding);
     } catch (DecodeException e) {
       throw e.withDocumentId(currentId == null ? null : currentId.toString());
+    } catch (StreamConstraintsException e) {
+      String id = currentId == null ? null : currentId.toString();
+      throw SourceLimits.exceeded(e, parser, root).withDocumentId(id);
     }
     if (rescueOrdinal >= 0) {
       values[rescueOrdinal] = decoding.rescued();

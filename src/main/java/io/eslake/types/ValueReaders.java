@@ -67,9 +67,9 @@ final class ValueReaders {
     String esType = FieldMetadata.type(field);
     switch (esType) {
       case "geo_point":
-        return PointLeaf.geo(path, (StructType) type);
+        return PointLeaf.geo(path, (StructType) type, FieldMetadata.allowsZ(field));
       case "point":
-        return PointLeaf.cartesian(path, (StructType) type);
+        return PointLeaf.cartesian(path, (StructType) type, FieldMetadata.allowsZ(field));
       case "geo_shape", "shape":
         return Leaves.SHAPE;
       case "semantic_text":
@@ -82,6 +82,9 @@ final class ValueReaders {
     }
     if (type instanceof DecimalType) {
       return Leaves.UNSIGNED_LONG;
+    }
+    if (esType.equals("half_float")) {
+      return Leaves.HALF_FLOAT;
     }
     if (type.equals(DataTypes.TimestampType)) {
       return Leaves.timestamp(DateParser.forFormat(FieldMetadata.format(field)));
