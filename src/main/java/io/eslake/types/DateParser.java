@@ -157,6 +157,9 @@ public final class DateParser {
     if (value.abs().compareTo(MICROS_LIMIT) >= 0) {
       throw new ArithmeticException("beyond a Spark timestamp");
     }
+    if (value.abs().compareTo(BigDecimal.ONE) < 0) {
+      return value.signum() < 0 ? -1L : 0L;
+    }
     return value.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
   }
 

@@ -192,6 +192,7 @@ final class NumberLeaves {
         parser.currentToken() == JsonToken.VALUE_STRING
             ? "'" + parser.getText() + "'"
             : parser.getText();
-    return new Mismatch("the value " + value + " is out of range for a " + type);
+    String article = "aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ";
+    return new Mismatch("the value " + value + " is out of range for " + article + type);
   }
 }

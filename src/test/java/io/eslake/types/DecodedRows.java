@@ -3,6 +3,7 @@ package io.eslake.types;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eslake.client.ResponseLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class DecodedRows {
 
-  private static final JsonFactory JSON = new ObjectMapper().getFactory();
+  /** The parser limits of the cluster's responses, as the read has them. */
+  private static final JsonFactory JSON = ResponseLimits.jsonFactory();
 
   private DecodedRows() {}
 
