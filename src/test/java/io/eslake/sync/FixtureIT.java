@@ -84,6 +84,51 @@ class FixtureIT extends IntegrationTest {
                     "sync with " + group.getKey(), () -> sync(group.getKey(), group.getValue())));
   }
 
+  /**
+   * The cluster is the reference for what does not fit: a fixture that says so rescues exactly the
+   * fields Elasticsearch ignored (its {@code _ignored}, under {@code ignore_malformed}), apart from
+   * the differences it lists.
+   */
+  @TestFactory
+  Stream<DynamicTest> fixturesRescueWhatTheClusterIgnored() {
+    return fixtures.stream()
+        .filter(fixture -> fixture.clusterDiffers() != null)
+        .map(f -> DynamicTest.dynamicTest(f.id(), () -> assertRescuedAsIgnored(f)));
+  }
+
+  private static void assertRescuedAsIgnored(Fixture fixture) {
+    JsonNode hits =
+        admin()
+            .send(
+                "POST",
+                "/" + fixture.indexName() + "/_search",
+                "{\"size\":100,\"_source\":false,\"fields\":[\"_ignored\"]}")
+            .path("hits")
+            .path("hits");
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    fixture.reads().get(0).rows().forEach(row -> expected.put(row.path("_id").asText(), row));
+    assertEquals(expected.size(), hits.size(), fixture.id());
+    for (JsonNode hit : hits) {
+      String id = hit.path("_id").asText();
+      java.util.Set<String> ignored = new java.util.TreeSet<>();
+      hit.path("_ignored").forEach(field -> ignored.add(field.asText()));
+      hit.path("fields").path("_ignored").forEach(field -> ignored.add(field.asText()));
+      java.util.Set<String> rescued = new java.util.TreeSet<>();
+      expected
+          .get(id)
+          .path("_rescued")
+          .fieldNames()
+          .forEachRemaining(path -> rescued.add(path.split("[.\\[]")[0]));
+      java.util.Set<String> differs = new java.util.TreeSet<>();
+      fixture.clusterDiffers().path(id).forEach(field -> differs.add(field.asText()));
+      java.util.Set<String> ignoredAndDiffering = new java.util.TreeSet<>(ignored);
+      ignoredAndDiffering.addAll(differs);
+      assertEquals(ignoredAndDiffering, rescued, fixture.id() + " " + id + ": _ignored " + ignored);
+      differs.retainAll(ignored);
+      assertTrue(differs.isEmpty(), fixture.id() + " " + id + ": listed as differing " + differs);
+    }
+  }
+
   @Test
   void aValueThatDoesNotFitFailsTheSyncWhenAskedNamingDocumentFieldAndFlags() {
     SyncJobIT.Run run =
