@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -91,7 +92,7 @@ class LimitsIT extends IntegrationTest {
   }
 
   @Test
-  void aTwentyMegabyteDocumentAndA512ByteIdAreReadWhole() {
+  void aStringOverTwentyMillionCharactersAndA512ByteIdAreReadWhole() {
     admin()
         .recreateIndex(
             "limit-large",
@@ -99,7 +100,7 @@ class LimitsIT extends IntegrationTest {
                 + "\"n\":{\"type\":\"long\"}}}}");
     String longId = "i".repeat(500) + "é".repeat(6);
     assertEquals(512, longId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-    String big = "0123456789".repeat(2_000_000);
+    String big = "0123456789".repeat(2_500_000);
     admin()
         .bulk(
             "{\"index\":{\"_index\":\"limit-large\",\"_id\":\""
@@ -112,17 +113,42 @@ class LimitsIT extends IntegrationTest {
     List<Row> rows =
         spark()
             .table(CATALOG + ".`limit-large`")
-            .selectExpr("_id", "n", "length(big)", "substring(big, 19999991, 10)")
+            .selectExpr("_id", "n", "length(big)", "substring(big, 24999991, 10)", "_rescued")
             .orderBy("n")
             .collectAsList();
 
     assertEquals(2, rows.size());
     assertEquals(longId, rows.get(0).getString(0));
-    assertEquals(20_000_000, rows.get(0).getInt(2));
+    assertEquals(25_000_000, rows.get(0).getInt(2), "over Jackson's default of 20,000,000");
     assertEquals("0123456789", rows.get(0).getString(3));
+    assertTrue(rows.get(0).isNullAt(4), "nothing rescued");
     assertEquals("small", rows.get(1).getString(0));
     JsonNode count = admin().send("GET", "/limit-large/_count", null);
     assertEquals(2, count.path("count").asLong());
+  }
+
+  /**
+   * A document as deep as Elasticsearch indexes (1,000 levels) sits 4 levels deeper in a search
+   * response; it is read whole, in a read of its column and in a read of the whole document.
+   */
+  @Test
+  void aDocumentAsDeepAsTheClusterIndexesIsRead() {
+    admin()
+        .recreateIndex(
+            "limit-deep",
+            "{\"mappings\":{\"properties\":{\"o\":{\"type\":\"object\",\"enabled\":false},"
+                + "\"n\":{\"type\":\"long\"}}}}");
+    String deep = "[".repeat(998) + "1" + "]".repeat(998);
+    admin().bulk(AdminClient.indexAction("limit-deep", "deep") + "{\"n\":1,\"o\":" + deep + "}\n");
+    admin().refresh("limit-deep");
+    String table = CATALOG + ".`limit-deep`";
+
+    List<Row> column = spark().table(table).selectExpr("length(o)").collectAsList();
+    List<Row> whole = spark().table(table).selectExpr("o", "_rescued").collectAsList();
+
+    assertEquals(deep.length(), column.get(0).getInt(0));
+    assertEquals(deep, whole.get(0).getString(0));
+    assertTrue(whole.get(0).isNullAt(1));
   }
 
   private static String rootMessage(Throwable failure) {

@@ -129,6 +129,33 @@ class FixtureIT extends IntegrationTest {
     }
   }
 
+  /**
+   * A read of some columns gets {@code _source} filtered by the cluster, which rewrites a number
+   * with a fraction or exponent as a double ({@code 9223372036854775807.0} as {@code
+   * 9.223372036854776E18}); a long column reads the same value either way.
+   */
+  @Test
+  void aLongWrittenAsADoubleReadsTheSameFilteredAndWhole() {
+    String catalog = registerCatalog("fixture_" + CATALOGS.incrementAndGet());
+    String table = catalog + ".`fx-numbers-within-elasticsearch-bounds`";
+
+    List<Row> filtered =
+        spark().sql("SELECT _id, l FROM " + table + " ORDER BY _id").collectAsList();
+    List<Row> whole =
+        spark().sql("SELECT _id, l, _rescued FROM " + table + " ORDER BY _id").collectAsList();
+
+    assertEquals(11, filtered.size());
+    Map<String, Object> byId = new LinkedHashMap<>();
+    for (int i = 0; i < filtered.size(); i++) {
+      assertEquals(whole.get(i).get(1), filtered.get(i).get(1), whole.get(i).toString());
+      byId.put(filtered.get(i).getString(0), filtered.get(i).get(1));
+    }
+    assertEquals(Long.MAX_VALUE, byId.get("n1"));
+    assertEquals(Long.MAX_VALUE, byId.get("n2"));
+    assertEquals(Long.MIN_VALUE, byId.get("n3"));
+    assertEquals(12345678901234568L, byId.get("n6"));
+  }
+
   @Test
   void aValueThatDoesNotFitFailsTheSyncWhenAskedNamingDocumentFieldAndFlags() {
     SyncJobIT.Run run =
