@@ -108,7 +108,9 @@ class ValueBoundsTest {
     String deep = "[".repeat(998) + "1" + "]".repeat(998);
 
     Map<String, Object> row = DecodedRows.decode(NUMBERS, "deep", "{\"o\":" + deep + "}");
+    Map<String, Object> buffered = DecodedRows.decode(NUMBERS, "deep", "{\"k\":" + deep + "}");
 
     assertEquals(deep, row.get("o"));
+    assertEquals("1", buffered.get("k"), "an array of one value, read from a copy");
   }
 }
