@@ -76,11 +76,6 @@ final class IsoDates {
 
   private IsoDates() {}
 
-  /** Microseconds since the epoch, or null when the text is not of the strict shape. */
-  static Long parse(String text) {
-    return parse(text, YEAR, FRACTION, true);
-  }
-
   /**
    * Microseconds since the epoch, or null when the text is not of this shape or has fewer or more
    * parts than allowed.
