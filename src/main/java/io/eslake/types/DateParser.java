@@ -48,6 +48,12 @@ public final class DateParser {
    */
   private static final Locale PATTERN_LOCALE = Locale.forLanguageTag("und-u-rg-gbzzzz");
 
+  /**
+   * The week rules of {@link #PATTERN_LOCALE}, looked up once: the lookup is slow, and the JDK's is
+   * not safe to run on several threads at once.
+   */
+  private static final WeekFields WEEKS = WeekFields.of(PATTERN_LOCALE);
+
   /** Marks where a named pattern takes a fraction of a second of one to nine digits. */
   private static final String FRACTION = "%f";
 
@@ -217,7 +223,7 @@ public final class DateParser {
   }
 
   private static LocalDate partialDate(TemporalAccessor parsed) {
-    WeekFields weeks = WeekFields.of(PATTERN_LOCALE);
+    WeekFields weeks = WEEKS;
     if (parsed.isSupported(weeks.weekBasedYear())) {
       int weekYear = parsed.get(weeks.weekBasedYear());
       long week = valueOr(parsed, weeks.weekOfWeekBasedYear(), 1);
