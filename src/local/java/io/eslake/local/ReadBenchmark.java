@@ -58,17 +58,31 @@ public final class ReadBenchmark {
     this.work = work;
   }
 
-  /** The command line: {@code --reps N}, {@code --only a,b}, {@code --many N}, {@code --serve}. */
+  /**
+   * The command line: {@code --reps N}, {@code --only a,b}, {@code --many N}, {@code --many-at-once
+   * N}, {@code --conf key=value} (a Spark setting; {@code key=} unsets it), {@code --serve}.
+   */
   record Options(
-      int reps, List<String> only, int manyIndices, int manyAtOnce, boolean serve, String index) {
+      int reps,
+      List<String> only,
+      int manyIndices,
+      int manyAtOnce,
+      boolean serve,
+      String index,
+      Map<String, String> conf) {
     static Options parse(String[] args) {
       int reps = 5;
       List<String> only = List.of();
       int many = 200;
       int atOnce = 4;
       boolean serve = false;
+      Map<String, String> conf = new LinkedHashMap<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
+          case "--conf" -> {
+            String[] setting = args[++i].split("=", 2);
+            conf.put(setting[0], setting.length == 2 ? setting[1] : "");
+          }
           case "--reps" -> reps = Integer.parseInt(args[++i]);
           case "--only" -> only = Arrays.asList(args[++i].split(","));
           case "--many" -> many = Integer.parseInt(args[++i]);
@@ -79,10 +93,11 @@ public final class ReadBenchmark {
                   "Unknown argument "
                       + args[i]
                       + ". Use --reps N, --only limit,eshadoop,ours,sync,sync-ours,"
-                      + "sync-eshadoop,heap,many, --many N, --many-at-once N or --serve.");
+                      + "sync-eshadoop,heap,many, --many N, --many-at-once N, --conf key=value"
+                      + " or --serve.");
         }
       }
-      return new Options(reps, only, many, atOnce, serve, "bench-flights-3m");
+      return new Options(reps, only, many, atOnce, serve, "bench-flights-3m", conf);
     }
 
     boolean runs(String part) {
@@ -125,6 +140,17 @@ public final class ReadBenchmark {
     Runtime.getRuntime().addShutdownHook(new Thread(es::close, "benchmark-es-stop"));
     SparkSession spark = LocalSpark.session();
     spark.sparkContext().setLogLevel("WARN");
+    // A Spark setting of the session the syncs run from: --conf key= unsets one LocalSpark sets.
+    options
+        .conf()
+        .forEach(
+            (key, value) -> {
+              if (value.isEmpty()) {
+                spark.conf().unset(key);
+              } else {
+                spark.conf().set(key, value);
+              }
+            });
     Path work = Files.createTempDirectory("eslake-benchmark");
     ReadBenchmark benchmark = new ReadBenchmark(options, es, spark, work);
     benchmark.load();

@@ -60,6 +60,16 @@ public final class SyncJob {
    */
   static final String FILE_LIST_IN_CHECKSUM = "spark.databricks.delta.allFilesInCrc.enabled";
 
+  /**
+   * Delta's setting for how many partitions a table's state is rebuilt in from its log, which a
+   * replace does to list the files of the version it replaces. Delta's default of 50 suits a large
+   * table's log; the job's tables are replaced whole on each run, so their state holds the current
+   * version's files and the removals Delta keeps (7 days by default): a few hundred entries even
+   * for a large index, which one partition rebuilds, while 50 run 50 tasks for each Spark job of
+   * the rebuild. Set for the job's session unless the caller's session sets it.
+   */
+  static final String STATE_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+
   static final int EXIT_OK = 0;
   static final int EXIT_INDEX_FAILED = 1;
   static final int EXIT_USAGE = 2;
@@ -79,7 +89,7 @@ public final class SyncJob {
   }
 
   SyncJob(SparkSession spark, SyncConfig config, PrintStream out, boolean outputIsTerminal) {
-    this.spark = spark;
+    this.spark = jobSession(spark);
     this.config = config;
     this.out = out;
     this.outputIsTerminal = outputIsTerminal;
@@ -171,24 +181,31 @@ public final class SyncJob {
         threads == 1 ? "one at a time" : "up to " + threads + " at a time");
     List<IndexResult> results = new ArrayList<>();
     List<RunRecord> records = new ArrayList<>();
-    boolean setFileList = !spark.conf().contains(FILE_LIST_IN_CHECKSUM);
-    if (setFileList) {
-      spark.conf().set(FILE_LIST_IN_CHECKSUM, "false");
+    for (Outcome outcome : syncEach(runId, tables, threads)) {
+      results.add(outcome.result());
+      records.add(outcome.record());
     }
-    try {
-      for (Outcome outcome : syncEach(runId, tables, threads)) {
-        results.add(outcome.result());
-        records.add(outcome.record());
-      }
-      writeRerunFile(rerunFile, results);
-      int code = summarize(results, (System.nanoTime() - start) / 1e9);
-      boolean recorded = recordRun(runId, started, records, err);
-      return recorded ? code : EXIT_INDEX_FAILED;
-    } finally {
-      if (setFileList) {
-        spark.conf().unset(FILE_LIST_IN_CHECKSUM);
-      }
+    writeRerunFile(rerunFile, results);
+    int code = summarize(results, (System.nanoTime() - start) / 1e9);
+    boolean recorded = recordRun(runId, started, records, err);
+    return recorded ? code : EXIT_INDEX_FAILED;
+  }
+
+  /**
+   * The session the job reads and writes in: a copy of the caller's, with its settings, catalogs
+   * and credentials, plus the job's own settings for its Delta writes where the caller's session
+   * does not set them. The caller's session is left as it was: a notebook that runs the job sees
+   * none of the job's settings, also while the job runs.
+   */
+  static SparkSession jobSession(SparkSession caller) {
+    SparkSession own = caller.cloneSession();
+    if (!caller.conf().contains(FILE_LIST_IN_CHECKSUM)) {
+      own.conf().set(FILE_LIST_IN_CHECKSUM, "false");
     }
+    if (!caller.conf().contains(STATE_PARTITIONS)) {
+      own.conf().set(STATE_PARTITIONS, "1");
+    }
+    return own;
   }
 
   /** What syncing one index gave: its result line and its history row. */
@@ -210,6 +227,7 @@ public final class SyncJob {
         futures.add(
             pool.submit(
                 () -> {
+                  SparkSession.setActiveSession(spark);
                   List<IndexResult> one = new ArrayList<>(1);
                   RunRecord record =
                       syncOne(runId, entry.getKey(), entry.getValue(), at, tables.size(), one);

@@ -2,6 +2,8 @@ package io.eslake.sync;
 
 import static java.util.stream.Collectors.counting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eslake.IntegrationTest;
 import io.eslake.local.RecordingProxy;
@@ -11,17 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.StageInfo;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
 
 /** The requests one sync of one index sends, counted on a recording proxy. */
 class SyncRequestsIT extends IntegrationTest {
@@ -76,57 +83,119 @@ class SyncRequestsIT extends IntegrationTest {
 
   /**
    * The Spark jobs of a sync of one index, told apart by their call stacks. Creating the table runs
-   * the write and the run history's append; replacing it adds only Delta's listing of the files of
-   * the version it replaces. Neither runs a job for the rows the commit wrote, the checksum of the
-   * new version, or the rescue report of an index with nothing rescued.
+   * the write and the run history's append; replacing it adds Delta's rebuild of the state of the
+   * version it replaces, to list the files it removes: the state cached, an aggregate of it and the
+   * list, each a job (4, as adaptive execution runs a shuffle's two sides as two jobs). Neither
+   * runs a job for the rows the commit wrote, the checksum of the new version, or the rescue report
+   * of an index with nothing rescued.
    */
   @Test
   void aSyncOfOneIndexRunsTheWriteAndTheHistoryAsSparkJobs() throws IOException, TimeoutException {
-    Path password = Files.writeString(warehouse.resolve("password"), es().password());
-    String[] args = {
-      "--url", es().url(),
-      "--username", es().username(),
-      "--password-file", password.toString(),
-      "--warehouse", warehouse.toString(),
-      "--indices", "requests-movies"
-    };
+    String[] args = args("requests-movies");
 
-    List<String> created = jobsOf(args);
-    List<String> replaced = jobsOf(args);
+    List<Job> created = jobsOf(spark(), args);
+    List<Job> replaced = jobsOf(spark(), args);
 
-    assertEquals(List.of(WRITE, HISTORY), created, "creating the table");
-    assertEquals(WRITE, replaced.get(0), "replacing the table: " + replaced);
-    assertEquals(HISTORY, replaced.get(replaced.size() - 1), "replacing: " + replaced);
+    assertEquals(List.of(WRITE, HISTORY), kinds(created), "creating the table");
     assertEquals(
-        Set.of(OLD_FILES),
-        Set.copyOf(replaced.subList(1, replaced.size() - 1)),
-        "replacing the table: " + replaced);
+        List.of(WRITE, OLD_FILES, OLD_FILES, OLD_FILES, OLD_FILES, HISTORY),
+        kinds(replaced),
+        "replacing the table");
+  }
+
+  /**
+   * The job rebuilds a replaced table's state in one partition (a task per stage) when the caller's
+   * session leaves Delta's snapshotPartitions unset, rather than Delta's 50; it sets that, and the
+   * checksum file list, on a session of its own, so the caller's session is as it was.
+   */
+  @Test
+  void theJobRebuildsAReplacedTablesStateInOnePartitionWithoutTouchingTheCallersSession()
+      throws IOException, TimeoutException {
+    String[] args = args("requests-movies");
+    // Taken once: LocalSpark.session() applies its settings to the session again.
+    SparkSession caller = spark();
+    String partitions = caller.conf().get(SyncJob.STATE_PARTITIONS);
+    caller.conf().unset(SyncJob.STATE_PARTITIONS);
+    Map<String, String> before;
+    List<Job> replaced;
+    try {
+      jobsOf(caller, args);
+      before = settings(caller);
+      replaced = jobsOf(caller, args);
+      Map<String, String> after = settings(caller);
+      // Named by key only: the session holds the test catalogs' passwords.
+      assertTrue(
+          before.equals(after), () -> "the caller's session changed: " + changed(before, after));
+    } finally {
+      caller.conf().set(SyncJob.STATE_PARTITIONS, partitions);
+    }
+
+    List<Job> rebuild = replaced.stream().filter(job -> job.kind().equals(OLD_FILES)).toList();
+    assertEquals(4, rebuild.size(), "replacing: " + replaced);
+    // The replaced version's log is one commit file, read by one task; the rest is one partition.
+    rebuild.forEach(job -> assertEquals(1, job.mostTasks(), "one partition: " + replaced));
+    assertFalse(before.containsKey(SyncJob.FILE_LIST_IN_CHECKSUM), before.keySet().toString());
+    assertFalse(before.containsKey(SyncJob.STATE_PARTITIONS), before.keySet().toString());
+    assertTrue(
+        before.keySet().stream().noneMatch(key -> key.contains("eslake_sync_source")),
+        "the job's source catalog is registered in its own session: " + before.keySet());
   }
 
   private static final String WRITE = "the write";
   private static final String HISTORY = "the run history";
   private static final String OLD_FILES = "Delta listing the files of the version replaced";
 
+  /** A Spark job: what it was for, and the most tasks any of its stages has. */
+  private record Job(String kind, int mostTasks) {}
+
+  private static Map<String, String> settings(SparkSession session) {
+    return Map.copyOf(JavaConverters.mapAsJavaMap(session.conf().getAll()));
+  }
+
+  private static Set<String> changed(Map<String, String> before, Map<String, String> after) {
+    Set<String> keys = new TreeSet<>(before.keySet());
+    keys.addAll(after.keySet());
+    keys.removeIf(key -> Objects.equals(before.get(key), after.get(key)));
+    return keys;
+  }
+
+  private static List<String> kinds(List<Job> jobs) {
+    return jobs.stream().map(Job::kind).toList();
+  }
+
+  private String[] args(String index) throws IOException {
+    Path password = Files.writeString(warehouse.resolve("password"), es().password());
+    return new String[] {
+      "--url", es().url(),
+      "--username", es().username(),
+      "--password-file", password.toString(),
+      "--warehouse", warehouse.toString(),
+      "--indices", index
+    };
+  }
+
   /** What each Spark job one run of the sync job started was for, from its call stack. */
-  private static List<String> jobsOf(String[] args) throws TimeoutException {
-    List<String> jobs = new CopyOnWriteArrayList<>();
+  private static List<Job> jobsOf(SparkSession session, String[] args) throws TimeoutException {
+    List<Job> jobs = new CopyOnWriteArrayList<>();
     SparkListener listener =
         new SparkListener() {
           @Override
           public void onJobStart(SparkListenerJobStart event) {
             // A stage's details are the call stack that submitted its job.
-            String stack = event.stageInfos().last().details();
-            jobs.add(
+            List<StageInfo> stages = JavaConverters.seqAsJavaList(event.stageInfos());
+            String stack = stages.get(stages.size() - 1).details();
+            String kind =
                 stack.contains("RunHistory.append")
                     ? HISTORY
                     : stack.contains("OptimisticTransactionImpl.filterFiles")
                         ? OLD_FILES
                         : stack.contains("CreateDeltaTableCommand.run")
                             ? WRITE
-                            : stack.lines().findFirst().orElse("?"));
+                            : stack.lines().findFirst().orElse("?");
+            jobs.add(new Job(kind, stages.stream().mapToInt(StageInfo::numTasks).max().orElse(0)));
           }
         };
-    SparkContext context = spark().sparkContext();
+    SparkContext context = session.sparkContext();
     context.addSparkListener(listener);
     try {
       SyncJobIT.Run run = SyncJobIT.run(args);
