@@ -380,9 +380,7 @@ public final class ClusterClient implements Closeable {
   /** The number of documents behind a name, as a search would see them now. */
   public long count(String name) {
     Request request = new Request("GET", "/" + PathSegments.encode(name) + "/_count");
-    return json(request, Action.read("count documents in '" + name + "'", name))
-        .path("count")
-        .asLong();
+    return countOf(name, json(request, Action.read("count documents in '" + name + "'", name)));
   }
 
   /**
@@ -396,9 +394,25 @@ public final class ClusterClient implements Closeable {
     }
     Request request = new Request("POST", "/" + PathSegments.encode(name) + "/_count");
     request.setEntity(new NStringEntity("{\"query\":" + query + "}", ContentType.APPLICATION_JSON));
-    return json(request, Action.read("count documents in '" + name + "'", name))
-        .path("count")
-        .asLong();
+    return countOf(name, json(request, Action.read("count documents in '" + name + "'", name)));
+  }
+
+  /**
+   * The count of an answer that every shard gave: a count missing a failed shard's documents would
+   * pass for the whole, so it fails instead.
+   */
+  private static long countOf(String name, JsonNode answer) {
+    checkShards(name, answer.path("_shards"), "the count");
+    return answer.path("count").asLong();
+  }
+
+  private static void checkShards(String name, JsonNode shards, String answering) {
+    if (shards.path("failed").asInt(0) > 0) {
+      List<String> reasons = new ArrayList<>();
+      shards.path("failures").forEach(f -> reasons.add(f.path("reason").path("reason").asText()));
+      throw ClusterException.shardsFailed(
+          name, shards.path("failed").asInt(), shards.path("total").asInt(), reasons, answering);
+    }
   }
 
   /**
@@ -414,13 +428,7 @@ public final class ClusterClient implements Closeable {
         "filter_path", "aggregations,_shards.total,_shards.failed,_shards.failures,timed_out");
     request.setEntity(new NStringEntity(body, ContentType.APPLICATION_JSON));
     JsonNode answer = json(request, Action.read(what + " of '" + name + "'", name));
-    JsonNode shards = answer.path("_shards");
-    if (shards.path("failed").asInt(0) > 0) {
-      List<String> reasons = new ArrayList<>();
-      shards.path("failures").forEach(f -> reasons.add(f.path("reason").path("reason").asText()));
-      throw ClusterException.shardsFailed(
-          name, shards.path("failed").asInt(), shards.path("total").asInt(), reasons);
-    }
+    checkShards(name, answer.path("_shards"), "the search");
     if (answer.path("timed_out").asBoolean(false)) {
       throw ClusterException.timedOut(name);
     }
@@ -743,7 +751,7 @@ public final class ClusterClient implements Closeable {
         }
         return new ErrorBody(
             error.path("type").asText(""),
-            error.path("reason").asText(body) + shardReason(error),
+            error.path("reason").asText(body) + shardReason(error) + causeReason(error),
             error.path("index").asText(""),
             error.isObject());
       } catch (IOException | RuntimeException e) {
@@ -768,6 +776,27 @@ public final class ClusterClient implements Closeable {
       String deepest = cause.path("reason").asText("");
       return " (" + text + (deepest.isEmpty() ? "" : ": " + deepest) + ")";
     }
+  }
+
+  /**
+   * The deepest cause's type and reason, where the error's own reason is empty and it names no
+   * failed shard (a search that fails while reducing answers HTTP 500 with an empty reason and the
+   * cause only in {@code caused_by}); empty otherwise.
+   */
+  private static String causeReason(JsonNode error) {
+    JsonNode reason = error.path("reason");
+    boolean shardSays = error.path("failed_shards").path(0).isObject();
+    if (!reason.isTextual() || !reason.asText().isBlank() || shardSays) {
+      return "";
+    }
+    JsonNode cause = error.path("caused_by");
+    while (cause.path("caused_by").isObject()) {
+      cause = cause.path("caused_by");
+    }
+    if (!cause.isObject()) {
+      return "";
+    }
+    return cause.path("type").asText("") + ": " + cause.path("reason").asText("");
   }
 
   /** The first node, for messages. */

@@ -207,12 +207,24 @@ public final class ClusterException extends RuntimeException {
   }
 
   static ClusterException shardsFailed(String index, int failed, int total, List<String> reasons) {
+    return shardsFailed(index, failed, total, reasons, "a page");
+  }
+
+  /**
+   * Some shards did not answer.
+   *
+   * @param answering what the shards failed to answer, as in "failed to answer {answering}"
+   */
+  static ClusterException shardsFailed(
+      String index, int failed, int total, List<String> reasons, String answering) {
     String why =
         failed
             + " of "
             + total
             + (total == 1 ? " shard" : " shards")
-            + " failed to answer a page ("
+            + " failed to answer "
+            + answering
+            + " ("
             + String.join("; ", reasons)
             + ")";
     return incomplete("index '" + index + "'", why, null);

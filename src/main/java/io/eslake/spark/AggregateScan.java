@@ -108,7 +108,8 @@ final class AggregateScan implements Scan, Batch {
       if (client == null) {
         client = ClusterClient.connect(connection);
       }
-      JsonNode answer = client.aggregate(plan.index(), plan.request(after), "aggregate");
+      JsonNode answer =
+          client.aggregate(plan.index(), plan.request(after), "aggregate the documents");
       asked = true;
       page = plan.rows(answer).iterator();
       after = plan.after(answer);

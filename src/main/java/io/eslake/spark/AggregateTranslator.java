@@ -150,7 +150,9 @@ final class AggregateTranslator {
     }
     if (!FieldMetadata.isSearchExact(column.field())
         || !FieldMetadata.isAggregatable(column.field())) {
-      return what + ": the index holds other values than the source (its mapping's parameters)";
+      return what
+          + ": the index holds other values than the source (its mapping's parameters, or types"
+          + " that differ between the indices the table reads)";
     }
     return null;
   }

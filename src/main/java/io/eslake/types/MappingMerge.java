@@ -16,7 +16,9 @@ import java.util.function.BiConsumer;
  *
  * <ol>
  *   <li>two leaf types (or one type with two date formats) become {@code keyword}: a string column
- *       holding each value's text;
+ *       holding each value's text. It is marked {@code index: false} and {@code doc_values: false}:
+ *       each index searches and aggregates the field as its own type, so no filter or aggregate on
+ *       the column is sent to the cluster;
  *   <li>an object (or nested field) and a leaf, or an object and a nested field, become an object
  *       with {@code enabled: false}: a string column holding each value as JSON text;
  *   <li>two objects merge their sub-fields by these same rules.
@@ -97,7 +99,7 @@ public final class MappingMerge {
     if (firstObject || secondObject || isJson(first) || isJson(second)) {
       return NODES.objectNode().put("type", "object").put("enabled", false);
     }
-    return NODES.objectNode().put("type", "keyword");
+    return NODES.objectNode().put("type", "keyword").put("index", false).put("doc_values", false);
   }
 
   private static boolean sameLeaf(JsonNode first, JsonNode second) {

@@ -191,6 +191,23 @@ public class DiscoveryIT extends IntegrationTest {
             List.of("disc-a", "1", "12", "5", "null"),
             List.of("disc-b", "1", "ab-1", "{\"x\":7}", "yes")),
         rows.stream().map(DiscoveryIT::texts).toList());
+    // disc-a would answer a term query on code with an error and aggregate it as a long: the
+    // widened column's filter and group stay in Spark.
+    String filtered = "SELECT _index, _id FROM " + withAliases + ".`disc-all` WHERE code = 'ab-1'";
+    assertEquals(
+        List.of(List.of("disc-b", "1")),
+        spark().sql(filtered).collectAsList().stream().map(DiscoveryIT::texts).toList());
+    assertFalse(plan(filtered).contains("query="), plan(filtered));
+    String grouped =
+        "SELECT code, count(*) FROM " + withAliases + ".`disc-all` GROUP BY code ORDER BY code";
+    assertEquals(
+        List.of(List.of("12", "1"), List.of("ab-1", "1")),
+        spark().sql(grouped).collectAsList().stream().map(DiscoveryIT::texts).toList());
+    assertFalse(plan(grouped).contains("aggregation"), plan(grouped));
+  }
+
+  private static String plan(String query) {
+    return spark().sql(query).queryExecution().executedPlan().toString();
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.eslake.types;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +61,10 @@ class MappingMergeTest {
 
     assertEquals(
         json(
-            "{'properties':{'code':{'type':'keyword'},'obj':{'type':'object','enabled':false},"
-                + "'d':{'type':'keyword'},'n':{'type':'object','enabled':false}}}"),
+            "{'properties':{'code':{'type':'keyword','index':false,'doc_values':false},"
+                + "'obj':{'type':'object','enabled':false},"
+                + "'d':{'type':'keyword','index':false,'doc_values':false},"
+                + "'n':{'type':'object','enabled':false}}}"),
         merged);
     assertEquals(
         List.of(
@@ -78,5 +82,8 @@ class MappingMergeTest {
             java.util.Arrays.stream(schema.fields())
                 .map(f -> f.name() + ":" + f.dataType().simpleString())
                 .toList()));
+    StructField code = schema.apply("code");
+    assertFalse(FieldMetadata.isSearchExact(code), "each index searches code as its own type");
+    assertFalse(FieldMetadata.isAggregatable(code), "each index aggregates code as its own type");
   }
 }
