@@ -1,5 +1,6 @@
 package io.eslake.local;
 
+import io.eslake.spark.SparkRedaction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -30,6 +33,9 @@ import org.apache.spark.sql.SparkSession;
 public final class SqlRunner {
 
   private static final Pattern FILE_QUERY = Pattern.compile("direct query on files: ([^;\\s]+)");
+
+  private static final Pattern SET_STATEMENT =
+      Pattern.compile("\\s*SET\\s+([^=\\s]+)\\s*=.*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   /** Rows of a result shown at most; the count of all is printed under them. */
   static final int MAX_ROWS = 20;
@@ -142,7 +148,7 @@ public final class SqlRunner {
   /** Runs one statement and prints its result; a failure is one line on the error stream. */
   int execute(String statement) {
     out.println();
-    out.println("> " + statement.replace("\n", "\n  "));
+    out.println("> " + redacted(statement).replace("\n", "\n  "));
     List<Row> rows;
     String[] columns;
     try {
@@ -158,8 +164,33 @@ public final class SqlRunner {
       out.println("OK");
       return 0;
     }
-    out.print(table(columns, rows));
+    out.print(table(columns, redacted(columns, rows)));
     return 0;
+  }
+
+  /**
+   * A statement as shown: a {@code SET key=value} whose key Spark's redaction rule hides (a
+   * catalog's password, say) shows the key and Spark's mask in place of the value.
+   */
+  static String redacted(String statement) {
+    Matcher set = SET_STATEMENT.matcher(statement);
+    if (set.matches() && SparkRedaction.hides(set.group(1))) {
+      return "SET " + set.group(1) + "=" + SparkRedaction.REDACTED;
+    }
+    return statement;
+  }
+
+  /** The rows of a {@code SET} answer, with the values of hidden keys masked. */
+  private static List<Row> redacted(String[] columns, List<Row> rows) {
+    if (!Arrays.equals(columns, new String[] {"key", "value"})) {
+      return rows;
+    }
+    List<Row> shown = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      String key = String.valueOf(row.get(0));
+      shown.add(SparkRedaction.hides(key) ? RowFactory.create(key, SparkRedaction.REDACTED) : row);
+    }
+    return shown;
   }
 
   /** Rows as a text table with a header, at most {@link #MAX_ROWS}, and how many there were. */

@@ -6,7 +6,10 @@ import scala.Tuple2;
 import scala.collection.JavaConverters;
 
 /** Spark's own rule for which configuration values its UI, logs and event logs must hide. */
-final class SparkRedaction {
+public final class SparkRedaction {
+
+  /** What Spark shows in place of a hidden value. */
+  public static final String REDACTED = "*********(redacted)";
 
   private static final String PROBE = "eslake-redaction-probe";
 
@@ -16,7 +19,7 @@ final class SparkRedaction {
    * Whether Spark would hide the value of a configuration key: it matches spark.redaction.regex or
    * spark.sql.redaction.options.regex in the active session's configuration.
    */
-  static boolean hides(String confKey) {
+  public static boolean hides(String confKey) {
     // The Seq type differs between Scala 2.12 and 2.13: inferred, the call compiles on both.
     var entry = JavaConverters.asScalaBuffer(List.of(new Tuple2<>(confKey, PROBE))).toSeq();
     var redacted = SQLConf.get().redactOptions(entry);

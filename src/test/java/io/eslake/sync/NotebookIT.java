@@ -172,6 +172,28 @@ class NotebookIT extends IntegrationTest {
   }
 
   @Test
+  void theSqlRunnerMasksASecretSetInTheSqlAsSparkDoes() {
+    String key = "spark.sql.catalog.nb_secret_probe.password";
+    String input = "SET " + key + "=s3cr3t-in-sql;\nSET eslake.test.shown = 3";
+    Output output = new Output();
+    try {
+      int code =
+          new SqlRunner(spark(), Map.of(), output.out, output.err)
+              .run("-", new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+
+      assertEquals(0, code, output.err());
+      assertEquals("s3cr3t-in-sql", spark().conf().get(key), "the statement ran as written");
+      assertFalse(output.out().contains("s3cr3t"), output.out());
+      assertTrue(output.out().contains("> SET " + key + "=*********(redacted)"), output.out());
+      assertTrue(output.out().contains("| " + key + " | *********(redacted) |"), output.out());
+      assertTrue(output.out().contains("| eslake.test.shown | 3     |"), output.out());
+    } finally {
+      spark().conf().unset(key);
+      spark().conf().unset("eslake.test.shown");
+    }
+  }
+
+  @Test
   void theSqlRunnerNamesAMissingFileInOneLine() {
     Output output = new Output();
 
