@@ -383,7 +383,9 @@ public final class SyncJob {
         LOG.info("Index '{}' is closed: skipped", index);
         result = IndexResult.skip(index, target.display(), "closed");
       } else {
-        LOG.error("Sync of index '{}' failed", index, e);
+        // The result line names the cause; the trace is for support, at DEBUG (README).
+        LOG.error("Sync of index '{}' failed: {}", index, Failures.oneLine(e));
+        LOG.debug("Sync of index '{}' failed", index, e);
         result = IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
       }
     } finally {

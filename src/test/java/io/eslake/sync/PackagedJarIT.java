@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import io.eslake.local.JvmFlags;
 import io.eslake.local.Quickstart;
 import io.eslake.local.SampleData;
@@ -175,6 +176,32 @@ class PackagedJarIT extends IntegrationTest {
     try (var left = Files.list(workingDirectory())) {
       assertEquals(List.of(), left.toList(), "no spark-warehouse or other folder where it ran");
     }
+  }
+
+  @Test
+  void anIndexThatFailsInItsTasksIsOneLineWithoutStackTraces() throws Exception {
+    admin()
+        .recreateIndex(
+            "pkg-bad",
+            "{\"settings\":{\"number_of_replicas\":0},\"mappings\":{\"properties\":"
+                + "{\"n\":{\"type\":\"long\",\"ignore_malformed\":true}}}}");
+    admin().bulk(AdminClient.indexAction("pkg-bad", "junk-1") + "{\"n\":\"not a number\"}\n");
+    admin().refresh("pkg-bad");
+
+    Submitted failed =
+        submit(
+            "--url", es().url(),
+            "--username", es().username(),
+            "--indices", "pkg-bad",
+            "--on-mismatch", "fail",
+            "--warehouse", work.resolve("warehouse-bad").toString());
+
+    assertEquals(1, failed.code(), failed.output());
+    assertTrue(failed.output().contains("pkg-bad -> "), failed.output());
+    assertTrue(failed.output().contains("junk-1"), "the result names the document");
+    List<String> frames = failed.output().lines().filter(l -> l.startsWith("\tat ")).toList();
+    assertEquals(List.of(), frames, failed.output());
+    assertTrue(failed.output().lines().count() < 40, failed.output());
   }
 
   @Test
