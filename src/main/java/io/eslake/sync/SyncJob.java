@@ -350,7 +350,14 @@ public final class SyncJob {
           target.replaceWith(
               spark, rows, Map.of("eslake.source.index", index, "eslake.key", key), before != null);
       boolean settled = progress.settle(written);
-      long countAfter = documentCount(index);
+      long countAfter = -1;
+      String notCounted = null;
+      try {
+        countAfter = documentCount(index);
+      } catch (Exception e) {
+        // The new version is committed: the result must say so, whatever the count's failure.
+        notCounted = Failures.oneLine(e);
+      }
       schemaChanges = SchemaChanges.between(before, target.table(spark).schema());
       List<String> notes = new ArrayList<>();
       if (!schemaChanges.equals(SchemaChanges.NONE)
@@ -375,7 +382,8 @@ public final class SyncJob {
           checkCount(
               IndexResult.success(index, target.display(), written, seconds(start), rescued, notes),
               indexCount,
-              countAfter);
+              countAfter,
+              notCounted);
     } catch (Exception | LinkageError e) {
       // A class that cannot be loaded (a clashing jar on the cluster) fails this index with its
       // name, like any other failure, and leaves the other indices and the run's report intact.
@@ -415,7 +423,48 @@ public final class SyncJob {
    * scroll's moment; when the count did not move, it must be exactly that count.
    */
   static IndexResult checkCount(IndexResult result, long before, long after) {
+    return checkCount(result, before, after, null);
+  }
+
+  /**
+   * Checks the rows written against the index's counts before and after the read.
+   *
+   * @param notCounted why the index could not be counted after the read (deleted, unreachable), or
+   *     null when {@code after} is its count; the table is written either way
+   */
+  static IndexResult checkCount(IndexResult result, long before, long after, String notCounted) {
     long written = result.rows();
+    if (notCounted != null) {
+      if (written != before) {
+        return result.withCountMismatch(
+            String.format(
+                Locale.ROOT,
+                "the table holds %,d rows but the index counted %,d documents before the read and"
+                    + " could not be counted after it (%s); the new version was committed, check"
+                    + " it and sync again",
+                written,
+                before,
+                notCounted));
+      }
+      List<String> notes = new ArrayList<>(result.notes());
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "count: the table holds the %,d documents the index counted before the read, every"
+                  + " one read; the index could not be counted after it (%s)",
+              written,
+              notCounted));
+      return new IndexResult(
+          result.index(),
+          result.table(),
+          true,
+          written,
+          result.seconds(),
+          null,
+          null,
+          result.rescued(),
+          notes);
+    }
     if (written == before && written == after) {
       return result;
     }

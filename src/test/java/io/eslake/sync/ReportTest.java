@@ -52,6 +52,21 @@ class ReportTest {
   }
 
   @Test
+  void anIndexGoneBeforeTheClosingCountIsSyncedWithANoteWhenEveryDocumentWasRead() {
+    String gone = "No index, alias or data stream named 'logs' exists";
+
+    IndexResult whole = SyncJob.checkCount(synced(100), 100, -1, gone);
+    IndexResult shortOf = SyncJob.checkCount(synced(90), 100, -1, gone);
+
+    assertTrue(whole.succeeded(), "the table holds the index as counted before the read");
+    assertTrue(whole.line().contains("could not be counted after it (" + gone + ")"), whole.line());
+    assertFalse(shortOf.succeeded());
+    assertTrue(shortOf.error().contains("holds 90 rows"), shortOf.error());
+    assertTrue(shortOf.error().contains("the new version was committed"), shortOf.error());
+    assertTrue(shortOf.error().contains(gone), shortOf.error());
+  }
+
+  @Test
   void schemaChangesNameAddedRetypedAndDroppedColumns() {
     StructType before =
         new StructType()
