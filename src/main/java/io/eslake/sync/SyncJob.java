@@ -70,6 +70,24 @@ public final class SyncJob {
    */
   static final String STATE_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
 
+  /**
+   * The job's own settings, each set in its session where the caller's session does not set it
+   * (README, "Running the sync job"): no file list in Delta's checksum; a replaced table's state
+   * rebuilt in one partition; timestamps and dates before 1900 (and before the Gregorian reform)
+   * written as they are, in the proleptic Gregorian calendar that Spark and Elasticsearch both use,
+   * where Spark's default refuses to write them into Parquet (an ancient-date error).
+   */
+  static final Map<String, String> JOB_DEFAULTS =
+      Map.of(
+          FILE_LIST_IN_CHECKSUM,
+          "false",
+          STATE_PARTITIONS,
+          "1",
+          "spark.sql.parquet.int96RebaseModeInWrite",
+          "CORRECTED",
+          "spark.sql.parquet.datetimeRebaseModeInWrite",
+          "CORRECTED");
+
   static final int EXIT_OK = 0;
   static final int EXIT_INDEX_FAILED = 1;
   static final int EXIT_USAGE = 2;
@@ -199,12 +217,12 @@ public final class SyncJob {
    */
   static SparkSession jobSession(SparkSession caller) {
     SparkSession own = caller.cloneSession();
-    if (!caller.conf().contains(FILE_LIST_IN_CHECKSUM)) {
-      own.conf().set(FILE_LIST_IN_CHECKSUM, "false");
-    }
-    if (!caller.conf().contains(STATE_PARTITIONS)) {
-      own.conf().set(STATE_PARTITIONS, "1");
-    }
+    JOB_DEFAULTS.forEach(
+        (key, value) -> {
+          if (!caller.conf().contains(key)) {
+            own.conf().set(key, value);
+          }
+        });
     return own;
   }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -202,6 +203,46 @@ class PackagedJarIT extends IntegrationTest {
     List<String> frames = failed.output().lines().filter(l -> l.startsWith("\tat ")).toList();
     assertEquals(List.of(), frames, failed.output());
     assertTrue(failed.output().lines().count() < 40, failed.output());
+  }
+
+  @Test
+  void datesBefore1900AreWrittenAsTheyAre() throws Exception {
+    admin().recreateIndex("pkg-ancient", "{\"settings\":{\"number_of_replicas\":0}}");
+    String[] born = {"1900-01-01", "1899-12-31", "1582-10-10", "0001-01-01"};
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < born.length; i++) {
+      bulk.append(AdminClient.indexAction("pkg-ancient", i));
+      bulk.append("{\"name\":\"n")
+          .append(i)
+          .append("\",\"born\":\"")
+          .append(born[i])
+          .append("\"}\n");
+    }
+    admin().bulk(bulk.toString());
+    admin().refresh("pkg-ancient");
+    Path warehouse = work.resolve("warehouse-ancient");
+
+    Submitted synced =
+        submit(
+            "--url", es().url(),
+            "--username", es().username(),
+            "--indices", "pkg-ancient",
+            "--warehouse", warehouse.toString());
+
+    assertEquals(0, synced.code(), synced.output());
+    for (int i = 0; i < born.length; i++) {
+      long micros =
+          spark()
+              .read()
+              .format("delta")
+              .load(warehouse.resolve("pkg_ancient").toString())
+              .where("_id = '" + i + "'")
+              .selectExpr("unix_micros(born)")
+              .head()
+              .getLong(0);
+      assertEquals(
+          Instant.parse(born[i] + "T00:00:00Z").getEpochSecond() * 1_000_000L, micros, born[i]);
+    }
   }
 
   @Test
