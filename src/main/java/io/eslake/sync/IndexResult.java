@@ -1,5 +1,6 @@
 package io.eslake.sync;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,6 +66,13 @@ public record IndexResult(
    */
   IndexResult withCountMismatch(String error) {
     return new IndexResult(index, table, false, rows, seconds, error, null, rescued, notes);
+  }
+
+  /** The same table written, with one more note; a failure or skip becomes a success. */
+  IndexResult withNote(String note) {
+    List<String> more = new ArrayList<>(notes);
+    more.add(note);
+    return new IndexResult(index, table, true, rows, seconds, null, null, rescued, more);
   }
 
   /** The console lines: the result, then one line per field with rescued values. */

@@ -464,24 +464,13 @@ public final class SyncJob {
                 before,
                 notCounted));
       }
-      List<String> notes = new ArrayList<>(result.notes());
-      notes.add(
+      return result.withNote(
           String.format(
               Locale.ROOT,
               "count: the table holds the %,d documents the index counted before the read, every"
                   + " one read; the index could not be counted after it (%s)",
               written,
               notCounted));
-      return new IndexResult(
-          result.index(),
-          result.table(),
-          true,
-          written,
-          result.seconds(),
-          null,
-          null,
-          result.rescued(),
-          notes);
     }
     if (written == before && written == after) {
       return result;
@@ -495,8 +484,7 @@ public final class SyncJob {
               written,
               before));
     }
-    List<String> notes = new ArrayList<>(result.notes());
-    notes.add(
+    return result.withNote(
         String.format(
             Locale.ROOT,
             "count: the index changed during the sync (%,d documents before the read, %,d after);"
@@ -504,16 +492,6 @@ public final class SyncJob {
             before,
             after,
             written));
-    return new IndexResult(
-        result.index(),
-        result.table(),
-        true,
-        written,
-        result.seconds(),
-        null,
-        null,
-        result.rescued(),
-        notes);
   }
 
   /** Keeps which indices failed, for {@code --only-failed}; a failure to write is only logged. */
