@@ -769,11 +769,7 @@ public final class ClusterClient implements Closeable {
         return "";
       }
       String text = reason.path("reason").asText("");
-      JsonNode cause = reason.path("caused_by");
-      while (cause.path("caused_by").isObject()) {
-        cause = cause.path("caused_by");
-      }
-      String deepest = cause.path("reason").asText("");
+      String deepest = deepestCause(reason).path("reason").asText("");
       return " (" + text + (deepest.isEmpty() ? "" : ": " + deepest) + ")";
     }
   }
@@ -789,14 +785,20 @@ public final class ClusterClient implements Closeable {
     if (!reason.isTextual() || !reason.asText().isBlank() || shardSays) {
       return "";
     }
-    JsonNode cause = error.path("caused_by");
-    while (cause.path("caused_by").isObject()) {
-      cause = cause.path("caused_by");
-    }
+    JsonNode cause = deepestCause(error);
     if (!cause.isObject()) {
       return "";
     }
     return cause.path("type").asText("") + ": " + cause.path("reason").asText("");
+  }
+
+  /** The innermost {@code caused_by} of an error object, or a missing node when it has none. */
+  private static JsonNode deepestCause(JsonNode error) {
+    JsonNode cause = error.path("caused_by");
+    while (cause.path("caused_by").isObject()) {
+      cause = cause.path("caused_by");
+    }
+    return cause;
   }
 
   /** The first node, for messages. */
