@@ -66,7 +66,10 @@ public final class FaultProxy implements AutoCloseable {
     CUT_BODY_IN_HALF,
     /** Forwards, then rewrites the answer's {@code _shards} to one failed shard. */
     SHARD_FAILURE,
-    /** Answers 404 search_context_missing_exception, as for an expired scroll. */
+    /**
+     * Answers 404 as Elasticsearch 8 answers a scroll page after the scroll expired: a failed
+     * search phase whose root cause is search_context_missing_exception.
+     */
     SCROLL_CONTEXT_MISSING,
     /** Forwards after waiting {@link #DELAY_MILLIS}. */
     DELAY
@@ -80,6 +83,9 @@ public final class FaultProxy implements AutoCloseable {
 
   private record Rule(Predicate<Request> matcher, Fault fault, AtomicInteger remaining) {}
 
+  /** An action run before a matching request is forwarded, such as deleting its index. */
+  private record Hook(Predicate<Request> matcher, Runnable action, AtomicInteger remaining) {}
+
   private final URI target;
   private final ServerSocket server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -89,6 +95,7 @@ public final class FaultProxy implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<Hook> hooks = new CopyOnWriteArrayList<>();
   private final List<String> injected = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -110,9 +117,20 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
-  /** Removes every rule and forgets the faults applied so far. */
+  /**
+   * Runs an action before each of the next {@code times} requests the matcher accepts is forwarded,
+   * on the thread that serves it: the request waits for the action, then reaches the cluster as the
+   * action left it (an index deleted between two pages of a scroll, say).
+   */
+  public FaultProxy beforeForwarding(Predicate<Request> matcher, Runnable action, int times) {
+    hooks.add(new Hook(matcher, action, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** Removes every rule and hook and forgets the faults applied so far. */
   public void clearFaults() {
     rules.clear();
+    hooks.clear();
     injected.clear();
   }
 
@@ -184,6 +202,7 @@ public final class FaultProxy implements AutoCloseable {
             q < 0 ? pathAndQuery : pathAndQuery.substring(0, q),
             q < 0 ? "" : pathAndQuery.substring(q + 1),
             new String(body, StandardCharsets.UTF_8));
+    runHooks(request);
     Fault fault = faultFor(request);
     if (fault == Fault.TOO_MANY_REQUESTS) {
       write(out, 429, errorBody("es_rejected_execution_exception", "rejected by FaultProxy"));
@@ -194,7 +213,7 @@ public final class FaultProxy implements AutoCloseable {
       return true;
     }
     if (fault == Fault.SCROLL_CONTEXT_MISSING) {
-      write(out, 404, errorBody("search_context_missing_exception", "No search context found"));
+      write(out, 404, scrollLostBody());
       return true;
     }
     if (fault == Fault.DELAY) {
@@ -231,6 +250,15 @@ public final class FaultProxy implements AutoCloseable {
     out.write(answer);
     out.flush();
     return true;
+  }
+
+  private void runHooks(Request request) {
+    for (Hook hook : hooks) {
+      if (hook.matcher().test(request) && hook.remaining().getAndDecrement() > 0) {
+        injected.add("HOOK " + request.method() + " " + request.path());
+        hook.action().run();
+      }
+    }
   }
 
   private Fault faultFor(Request request) {
@@ -278,6 +306,21 @@ public final class FaultProxy implements AutoCloseable {
             + "\"reason\":\"injected by FaultProxy\"}}]}";
     return (text.substring(0, start) + shards + text.substring(end + 1))
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String scrollLostBody() {
+    String lost =
+        "{\"type\":\"search_context_missing_exception\","
+            + "\"reason\":\"No search context found for id [1] (FaultProxy)\"}";
+    return "{\"error\":{\"root_cause\":["
+        + lost
+        + "],\"type\":\"search_phase_execution_exception\",\"reason\":\"all shards failed\","
+        + "\"phase\":\"query\",\"grouped\":true,\"failed_shards\":[{\"shard\":-1,"
+        + "\"index\":null,\"reason\":"
+        + lost
+        + "}],\"caused_by\":"
+        + lost
+        + "},\"status\":404}";
   }
 
   private static String errorBody(String type, String reason) {

@@ -462,6 +462,37 @@ public final class ClusterClient implements Closeable {
   }
 
   /**
+   * Tells a read whose index was deleted or closed while it ran from one that lost its scroll for
+   * another reason. The cluster drops a scroll's contexts with its index and then answers as for an
+   * expired scroll (HTTP 404, or failed shards), and a slice that opens its scroll afterwards is
+   * told the index does not exist or is closed; none of these names what happened. For such a
+   * failure this asks the cluster what became of the name ({@code _resolve/index}, one request).
+   *
+   * @return a failure saying the index was deleted or closed during the read, or the given one when
+   *     the index is still open, the failure is of another kind, or the question fails
+   */
+  public ClusterException explainLostRead(String name, ClusterException failure) {
+    if (!failure.indexMayBeGone()) {
+      return failure;
+    }
+    ResolvedNames now;
+    try {
+      now = resolve(name, true);
+    } catch (ClusterException e) {
+      return failure;
+    }
+    boolean closed = now.indices().stream().anyMatch(i -> i.name().equals(name) && i.isClosed());
+    boolean present =
+        now.indices().stream().anyMatch(i -> i.name().equals(name))
+            || now.aliases().stream().anyMatch(a -> a.name().equals(name))
+            || now.dataStreams().stream().anyMatch(d -> d.name().equals(name));
+    if (closed || !present) {
+      return ClusterException.indexGoneMidRead(name, closed, failure);
+    }
+    return failure;
+  }
+
+  /**
    * Releases a scroll context on the cluster. Never throws: a failure to clear is not worth hiding
    * the outcome of the read; the context then expires on its own after its keep-alive.
    *
@@ -659,8 +690,8 @@ public final class ClusterClient implements Closeable {
     if (status == 403) {
       return ClusterException.forbidden(url, settings.credentials(), action, error.reason());
     }
-    if (status == 404 && error.type().equals("search_context_missing_exception")) {
-      return ClusterException.scrollLost(action.index(), error.reason());
+    if (status == 404 && error.scrollLost()) {
+      return ClusterException.scrollLost(action.index(), error.rootReason());
     }
     if (body.contains("max_open_scroll_context")) {
       java.util.regex.Matcher limit = TOO_MANY_SCROLLS.matcher(body);
@@ -674,7 +705,9 @@ public final class ClusterClient implements Closeable {
       return ClusterException.notElasticsearch(
           url, "it answered HTTP " + status + " with a body that is not an Elasticsearch error");
     }
-    return ClusterException.requestFailed(url, action.description(), status, error.reason());
+    String closed = error.type().equals("index_closed_exception") ? error.type() : null;
+    return ClusterException.requestFailed(
+        url, action.description(), status, error.reason(), closed);
   }
 
   /**
@@ -740,23 +773,47 @@ public final class ClusterClient implements Closeable {
   /**
    * The parts of an error body worth showing.
    *
+   * @param rootType the type of the error's first root cause, which names what went wrong where the
+   *     error's own type is the search phase that failed
+   * @param rootReason that root cause's reason
    * @param fromElasticsearch whether the body has the shape of an Elasticsearch error
    */
-  private record ErrorBody(String type, String reason, String index, boolean fromElasticsearch) {
+  private record ErrorBody(
+      String type,
+      String reason,
+      String index,
+      String rootType,
+      String rootReason,
+      boolean fromElasticsearch) {
     static ErrorBody parse(String body) {
       try {
         JsonNode error = JSON.readTree(body).path("error");
         if (error.isTextual()) {
-          return new ErrorBody("", error.asText(), "", true);
+          return new ErrorBody("", error.asText(), "", "", error.asText(), true);
         }
+        JsonNode root = error.path("root_cause").path(0);
+        String reason = error.path("reason").asText(body);
         return new ErrorBody(
             error.path("type").asText(""),
-            error.path("reason").asText(body) + shardReason(error) + causeReason(error),
+            reason + shardReason(error) + causeReason(error),
             error.path("index").asText(""),
+            root.path("type").asText(error.path("type").asText("")),
+            root.path("reason").asText(reason),
             error.isObject());
       } catch (IOException | RuntimeException e) {
-        return new ErrorBody("", body.length() > 300 ? body.substring(0, 300) : body, "", false);
+        String shown = body.length() > 300 ? body.substring(0, 300) : body;
+        return new ErrorBody("", shown, "", "", shown, false);
       }
+    }
+
+    /**
+     * Whether the cluster no longer holds the scroll: the error itself, or, as Elasticsearch 8
+     * answers a scroll page whose every shard lost its context, the root cause of a failed search
+     * phase.
+     */
+    boolean scrollLost() {
+      return type.equals(ClusterException.SCROLL_LOST_TYPE)
+          || rootType.equals(ClusterException.SCROLL_LOST_TYPE);
     }
 
     /**

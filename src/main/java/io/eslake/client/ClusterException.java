@@ -8,6 +8,9 @@ import java.util.List;
  */
 public final class ClusterException extends RuntimeException {
 
+  /** The error type of a scroll (or point in time) the cluster no longer holds. */
+  static final String SCROLL_LOST_TYPE = "search_context_missing_exception";
+
   /** What kind of failure, so callers can choose an exit code or decide to retry. */
   public enum Kind {
     /** The user's configuration is wrong: URL, credentials. */
@@ -26,13 +29,33 @@ public final class ClusterException extends RuntimeException {
 
   private final Kind kind;
 
+  /**
+   * The cluster's own words when the failure is what it answers a read whose index was deleted or
+   * closed after the read began (its scroll gone, or the index not found or closed when a slice
+   * opens its scroll); null for any other failure.
+   */
+  private final String indexGoneSign;
+
   private ClusterException(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, null);
+  }
+
+  private ClusterException(Kind kind, String message, Throwable cause, String indexGoneSign) {
     super(message, cause);
     this.kind = kind;
+    this.indexGoneSign = indexGoneSign;
   }
 
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * Whether the index may have been deleted or closed during the read, so that it is worth asking
+   * the cluster (see {@link ClusterClient#explainLostRead}).
+   */
+  boolean indexMayBeGone() {
+    return indexGoneSign != null;
   }
 
   static ClusterException badUrl(String url, String reason) {
@@ -190,13 +213,29 @@ public final class ClusterException extends RuntimeException {
 
   static ClusterException noSuchIndex(String index) {
     return new ClusterException(
-        Kind.NOT_FOUND, "No index, alias or data stream named '" + index + "' exists.", null);
+        Kind.NOT_FOUND,
+        "No index, alias or data stream named '" + index + "' exists.",
+        null,
+        "index_not_found_exception");
   }
 
   static ClusterException requestFailed(String url, String what, int status, String reason) {
+    return requestFailed(url, what, status, reason, null);
+  }
+
+  /**
+   * A request the cluster refused or failed to answer.
+   *
+   * @param errorType the cluster's error type when it is index_closed_exception, else null
+   */
+  static ClusterException requestFailed(
+      String url, String what, int status, String reason, String errorType) {
     Kind kind = status >= 500 || status == 429 ? Kind.UNAVAILABLE : Kind.REQUEST;
     return new ClusterException(
-        kind, "Cannot " + what + " on " + url + ": HTTP " + status + ": " + reason, null);
+        kind,
+        "Cannot " + what + " on " + url + ": HTTP " + status + ": " + reason,
+        null,
+        errorType == null ? null : errorType + ": " + reason);
   }
 
   static ClusterException unexpectedResponse(String what, String detail, Throwable cause) {
@@ -227,7 +266,9 @@ public final class ClusterException extends RuntimeException {
             + " ("
             + String.join("; ", reasons)
             + ")";
-    return incomplete("index '" + index + "'", why, null);
+    String lost =
+        reasons.stream().filter(r -> r.contains(SCROLL_LOST_TYPE)).findFirst().orElse(null);
+    return incomplete("index '" + index + "'", why, null, lost);
   }
 
   static ClusterException timedOut(String index) {
@@ -264,11 +305,43 @@ public final class ClusterException extends RuntimeException {
 
   static ClusterException scrollLost(String index, String reason) {
     String why =
-        "its scroll expired or was lost on the cluster (search_context_missing_exception: "
+        "its scroll expired or was lost on the cluster ("
+            + SCROLL_LOST_TYPE
+            + ": "
             + reason
             + "; a scroll is dropped when 'scroll_keep_alive' passes between two pages or a node"
             + " restarts)";
-    return incomplete("index '" + index + "'", why, null);
+    return incomplete("index '" + index + "'", why, null, SCROLL_LOST_TYPE + ": " + reason);
+  }
+
+  /**
+   * A read whose index was deleted, or closed, after it began: the cluster dropped its scroll with
+   * the index, and says so only as a lost scroll or a missing index.
+   *
+   * @param closed whether the index is there but closed, rather than gone
+   * @param lost the failure the cluster answered with
+   */
+  static ClusterException indexGoneMidRead(String index, boolean closed, ClusterException lost) {
+    String what = closed ? "closed" : "deleted";
+    String why =
+        "it was "
+            + what
+            + " while it was being read (the cluster answered "
+            + lost.indexGoneSign
+            + ")";
+    String advice =
+        closed
+            ? " Open it (POST /" + index + "/_open) and read it again."
+            : " Read it again once it exists, or leave it out of the read.";
+    return new ClusterException(
+        Kind.INCOMPLETE_READ,
+        "Cannot read index '"
+            + index
+            + "' in full: "
+            + why
+            + ". The read stopped rather than return part of the index."
+            + advice,
+        lost);
   }
 
   static ClusterException tooManyScrolls(String url, String index, String reason) {
@@ -314,6 +387,15 @@ public final class ClusterException extends RuntimeException {
    * @param why what went wrong, with the cluster's or the client's own words
    */
   private static ClusterException incomplete(String subject, String why, Throwable cause) {
+    return incomplete(subject, why, cause, null);
+  }
+
+  /**
+   * @param indexGoneSign the cluster's words when the failure may mean the index was deleted or
+   *     closed during the read, else null
+   */
+  private static ClusterException incomplete(
+      String subject, String why, Throwable cause, String indexGoneSign) {
     return new ClusterException(
         Kind.INCOMPLETE_READ,
         "Cannot read "
@@ -321,7 +403,8 @@ public final class ClusterException extends RuntimeException {
             + " in full: "
             + why
             + ". The read stopped rather than return part of the index.",
-        cause);
+        cause,
+        indexGoneSign);
   }
 
   static String deepestMessage(Throwable failure) {

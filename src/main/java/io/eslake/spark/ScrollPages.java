@@ -47,9 +47,18 @@ final class ScrollPages implements Closeable {
    * scroll. Its envelope is read, so its scroll id and total are known; a page whose envelope
    * reports a failure is closed, its scroll id kept for the clear.
    *
-   * @throws ClusterException as the request for the page failed, or when the wait was interrupted
+   * @throws ClusterException as the request for the page failed, or when the wait was interrupted;
+   *     one that names the index deleted or closed during the read when that is why the page failed
    */
   SearchPage next() throws IOException {
+    try {
+      return take();
+    } catch (ClusterException e) {
+      throw client.explainLostRead(query.index(), e);
+    }
+  }
+
+  private SearchPage take() throws IOException {
     long start = System.nanoTime();
     SearchPage page;
     try {

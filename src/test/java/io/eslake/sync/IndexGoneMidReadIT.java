@@ -1,0 +1,126 @@
+package io.eslake.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eslake.IntegrationTest;
+import io.eslake.local.FaultProxy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An index deleted or closed while it is read, on the real cluster: a proxy in front of it deletes
+ * (or closes) the index just before it forwards the read's first request for a next scroll page.
+ * The cluster then answers as for a lost scroll; the read must say what happened to the index.
+ */
+class IndexGoneMidReadIT extends IntegrationTest {
+
+  @TempDir static Path warehouse;
+
+  @Test
+  void aCatalogReadOfAnIndexDeletedBetweenTwoPagesSaysItWasDeleted() throws IOException {
+    String index = "gone-deleted";
+    FaultIT.createIndex(index, 1_000);
+
+    String message = readFailingWhile(index, () -> admin().send("DELETE", "/" + index, null));
+
+    assertTrue(message.contains(said(index, "deleted")), message);
+    assertTrue(message.contains("search_context_missing_exception"), message);
+    assertFalse(message.contains("scroll_keep_alive"), message);
+  }
+
+  @Test
+  void aCatalogReadOfAnIndexClosedBetweenTwoPagesSaysItWasClosedAndHowToOpenIt()
+      throws IOException {
+    String index = "gone-closed";
+    FaultIT.createIndex(index, 1_000);
+    try {
+      String message =
+          readFailingWhile(index, () -> admin().send("POST", "/" + index + "/_close", null));
+
+      assertTrue(message.contains(said(index, "closed")), message);
+      assertTrue(message.contains("POST /" + index + "/_open"), message);
+    } finally {
+      admin().raw("DELETE", "/" + index, null, "application/json");
+    }
+  }
+
+  @Test
+  void aSyncOfAnIndexDeletedMidReadFailsItNamingTheDeletion() throws IOException {
+    String index = "gone-sync";
+    FaultIT.createIndex(index, 25_000);
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(
+          FaultProxy.Request::isScrollPage, () -> admin().send("DELETE", "/" + index, null), 1);
+
+      SyncJobIT.Run run = sync(proxy, "--indices", index);
+
+      assertEquals(1, run.code(), run.err() + run.out());
+      assertEquals(List.of("HOOK POST /_search/scroll"), proxy.injected());
+      String line =
+          run.out().lines().filter(l -> l.startsWith(index + " -> ")).findFirst().orElse("");
+      assertTrue(line.contains("FAILED"), run.out());
+      assertTrue(line.contains(said(index, "deleted")), run.out());
+      assertFalse(line.contains("scroll_keep_alive"), run.out());
+    }
+  }
+
+  @Test
+  void aLostScrollOfAnIndexStillThereKeepsTheKeepAliveAdvice() throws IOException {
+    String index = "gone-not";
+    FaultIT.createIndex(index, 1_000);
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.inject(FaultProxy.Request::isScrollPage, FaultProxy.Fault.SCROLL_CONTEXT_MISSING, 1);
+
+      String message = readFailing(proxy, index);
+
+      assertTrue(message.contains("its scroll expired or was lost"), message);
+      assertTrue(message.contains("scroll_keep_alive"), message);
+      assertFalse(message.contains("while it was being read"), message);
+    }
+  }
+
+  /** Reads the index through a proxy that runs the action before the first next-page request. */
+  private static String readFailingWhile(String index, Runnable action) throws IOException {
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(FaultProxy.Request::isScrollPage, action, 1);
+      String message = readFailing(proxy, index);
+      assertEquals(List.of("HOOK POST /_search/scroll"), proxy.injected());
+      return message;
+    }
+  }
+
+  /** Reads every row of the index in pages of 100, one slice, and returns the failure's text. */
+  private static String readFailing(FaultProxy proxy, String index) {
+    String catalog = registerCatalog("gone_" + index.replace('-', '_'), proxy.url());
+    Exception failure =
+        assertThrows(
+            Exception.class,
+            () ->
+                spark()
+                    .read()
+                    .option("page_size", "100")
+                    .option("slices", "1")
+                    .table(catalog + ".`" + index + "`")
+                    .collectAsList());
+    return Failures.oneLine(failure);
+  }
+
+  /** What the failure says of an index deleted or closed during its read. */
+  private static String said(String index, String what) {
+    return "Cannot read index '" + index + "' in full: it was " + what + " while it was being read";
+  }
+
+  private static SyncJobIT.Run sync(FaultProxy proxy, String... extra) {
+    List<String> args = new ArrayList<>(List.of(SyncJobIT.argsFor(warehouse, es().password())));
+    args.set(args.indexOf("--url") + 1, proxy.url());
+    args.addAll(List.of(extra));
+    return SyncJobIT.run(args.toArray(String[]::new));
+  }
+}
