@@ -374,7 +374,8 @@ public final class ClusterException extends RuntimeException {
             + slices
             + " ended after "
             + read
-            + " documents, but its scroll counted "
+            + (read == 1 ? " document" : " documents")
+            + ", but its scroll counted "
             + expected;
     return incomplete("index '" + index + "'", why, null);
   }

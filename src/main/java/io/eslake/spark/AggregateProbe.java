@@ -129,7 +129,7 @@ final class AggregateProbe {
         + values.asLong()
         + " values in "
         + documents.asLong()
-        + " documents)";
+        + (documents.asLong() == 1 ? " document)" : " documents)");
   }
 
   /** Why the probe's answer rules the plan out, or null. */

@@ -390,11 +390,11 @@ public final class SyncJob {
       rescued.forEach(
           field ->
               LOG.warn(
-                  "Index '{}': values of '{}' kept in {} in {} documents: {}",
+                  "Index '{}': values of '{}' kept in {} in {}: {}",
                   index,
                   field.field(),
                   SchemaConverter.RESCUE_COLUMN,
-                  field.documents(),
+                  Words.count(field.documents(), "document", "documents"),
                   field.reason()));
       result =
           checkCount(
@@ -457,19 +457,19 @@ public final class SyncJob {
         return result.withCountMismatch(
             String.format(
                 Locale.ROOT,
-                "the table holds %,d rows but the index counted %,d documents before the read and"
-                    + " could not be counted after it (%s); the new version was committed, check"
-                    + " it and sync again",
-                written,
-                before,
+                "the table holds %s but the index counted %s before the read and could not be"
+                    + " counted after it (%s); the new version was committed, check it and sync"
+                    + " again",
+                rows(written),
+                documents(before),
                 notCounted));
       }
       return result.withNote(
           String.format(
               Locale.ROOT,
-              "count: the table holds the %,d documents the index counted before the read, every"
-                  + " one read; the index could not be counted after it (%s)",
-              written,
+              "count: the table holds the %s the index counted before the read, every one"
+                  + " read; the index could not be counted after it (%s)",
+              documents(written),
               notCounted));
     }
     if (written == before && written == after) {
@@ -479,19 +479,27 @@ public final class SyncJob {
       return result.withCountMismatch(
           String.format(
               Locale.ROOT,
-              "the table holds %,d rows but the index counted %,d documents before and after the"
-                  + " read; the new version was committed, check it and sync again",
-              written,
-              before));
+              "the table holds %s but the index counted %s before and after the read; the new"
+                  + " version was committed, check it and sync again",
+              rows(written),
+              documents(before)));
     }
     return result.withNote(
         String.format(
             Locale.ROOT,
-            "count: the index changed during the sync (%,d documents before the read, %,d after);"
-                + " the table holds the %,d of the moment the read began",
-            before,
+            "count: the index changed during the sync (%s before the read, %,d after); the"
+                + " table holds the %,d of the moment the read began",
+            documents(before),
             after,
             written));
+  }
+
+  private static String rows(long n) {
+    return Words.count(n, "row", "rows");
+  }
+
+  private static String documents(long n) {
+    return Words.count(n, "document", "documents");
   }
 
   /** Keeps which indices failed, for {@code --only-failed}; a failure to write is only logged. */

@@ -119,12 +119,12 @@ final class SyncProgress extends SparkListener implements AutoCloseable {
       line.append(
           String.format(
               Locale.ROOT,
-              "%,d of %,d documents (%d%%)",
+              "%,d of %s (%d%%)",
               documents,
-              total,
+              Words.count(total, "document", "documents"),
               total == 0 ? 100 : Math.min(100, documents * 100 / total)));
     } else {
-      line.append(String.format(Locale.ROOT, "%,d documents", documents));
+      line.append(Words.count(documents, "document", "documents"));
     }
     line.append(String.format(Locale.ROOT, ", %,.0f/s, %.1f MB", rate, bytes() / 1e6));
     long retries = retries();

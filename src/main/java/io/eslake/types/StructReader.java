@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -23,11 +26,19 @@ import org.apache.spark.unsafe.types.UTF8String;
  * column as {@code {"a": {"b": 1}}}, merging with the rest of {@code a}. For fields mapped under
  * {@code subobjects: false}, whose names hold dots, an object in {@code _source} is read as those
  * dotted names.
+ *
+ * <p>A dotted key into a column of objects ({@code nested}, or an object field read as an array),
+ * such as {@code {"comments.author": "x"}}, is one more element of that column holding that one
+ * key, {@code [{author: "x"}]}: Elasticsearch indexes each such key as a nested document of its
+ * own, after the elements before it in {@code _source}.
  */
 final class StructReader {
 
-  /** Where a key's value goes; struct is set for columns holding one object, to merge into. */
-  private record Slot(int ordinal, ValueReader reader, StructReader struct) {}
+  /**
+   * Where a key's value goes; struct is set for columns holding one object, to merge into, and
+   * element for columns holding a list of objects, to add to.
+   */
+  private record Slot(int ordinal, ValueReader reader, StructReader struct, StructReader element) {}
 
   private final String path;
   private final Map<String, Slot> slots;
@@ -64,8 +75,8 @@ final class StructReader {
       }
       String key = FieldMetadata.sourceName(field);
       String fieldPath = path.isEmpty() ? key : path + "." + key;
-      slots.put(
-          key, new Slot(i, ValueReaders.forField(field, fieldPath), single(field, fieldPath)));
+      ValueReader reader = ValueReaders.forField(field, fieldPath);
+      slots.put(key, new Slot(i, reader, single(field, fieldPath), elements(field, fieldPath)));
       String constant = FieldMetadata.text(field, FieldMetadata.VALUE, null);
       if (constant != null) {
         defaultOrdinals.add(i);
@@ -118,6 +129,8 @@ final class StructReader {
       slot.struct.readInto(parser, ((GenericInternalRow) values[slot.ordinal]).values(), decoding);
     } else if (object && (slot == null || slot.struct == null) && dottedPrefixes.contains(key)) {
       readFlattened(key, parser, values, decoding);
+    } else if (slot != null && slot.element != null && values[slot.ordinal] != null) {
+      values[slot.ordinal] = concat(values[slot.ordinal], slot.reader.read(parser, decoding));
     } else if (slot != null) {
       values[slot.ordinal] = slot.reader.read(parser, decoding);
     } else if (key.indexOf('.') < 0 || !readDotted(key, parser, values, decoding)) {
@@ -145,8 +158,10 @@ final class StructReader {
       throws IOException {
     for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
       Slot slot = slots.get(key.substring(0, dot));
-      // TODO(#3): a dotted key into a nested or array-of-objects column goes to the rescue
-      // column; it could become one more element of that column.
+      if (slot != null && slot.element != null) {
+        addElement(slot, key.substring(dot + 1), parser, values, decoding);
+        return true;
+      }
       if (slot == null || slot.struct == null) {
         continue;
       }
@@ -159,6 +174,52 @@ final class StructReader {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Adds to a column of objects one element that holds the rest of a dotted key, after the elements
+   * it holds; a value that does not fit is kept under that element's position.
+   */
+  private static void addElement(
+      Slot slot, String rest, JsonParser parser, Object[] values, Decoding decoding)
+      throws IOException {
+    StructReader element = slot.element;
+    ArrayData before = (ArrayData) values[slot.ordinal];
+    Object[] inner = new Object[element.width];
+    decoding.enterArray(element.path);
+    try {
+      decoding.at(before == null ? 0 : before.numElements());
+      element.readKey(rest, parser, inner, decoding);
+    } finally {
+      decoding.exitArray();
+    }
+    element.fillDefaults(inner);
+    values[slot.ordinal] =
+        concat(before, new GenericArrayData(new Object[] {new GenericInternalRow(inner)}));
+  }
+
+  /** The elements of two lists, either of which may be null, in order. */
+  private static Object concat(Object first, Object second) {
+    if (first == null || second == null) {
+      return first == null ? second : first;
+    }
+    Object[] head = ((GenericArrayData) first).array();
+    Object[] tail = ((GenericArrayData) second).array();
+    Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return new GenericArrayData(all);
+  }
+
+  /** The struct reader of the elements of a column that holds a list of objects, else null. */
+  private static StructReader elements(StructField field, String fieldPath) {
+    boolean objects =
+        FieldMetadata.type(field).equals("nested") || FieldMetadata.type(field).equals("object");
+    if (objects
+        && field.dataType() instanceof ArrayType array
+        && array.elementType() instanceof StructType struct) {
+      return forStruct(struct, fieldPath);
+    }
+    return null;
   }
 
   /** The struct reader of a column that holds one plain object, else null. */

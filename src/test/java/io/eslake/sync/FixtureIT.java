@@ -156,6 +156,59 @@ class FixtureIT extends IntegrationTest {
     assertEquals(12345678901234568L, byId.get("n6"));
   }
 
+  /**
+   * A dotted key into a nested field is a nested document of its own to Elasticsearch: its nested
+   * query's inner hits list, per document, the nested objects in order with their values. The
+   * catalog's read of the column must list the same objects in the same order.
+   */
+  @Test
+  void dottedKeysIntoANestedFieldReadAsTheNestedDocumentsTheClusterIndexed() {
+    String index = "fx-nested-dotted-keys";
+    JsonNode hits =
+        admin()
+            .send(
+                "POST",
+                "/" + index + "/_search",
+                "{\"size\":100,\"_source\":false,\"query\":{\"nested\":{\"path\":\"comments\","
+                    + "\"query\":{\"match_all\":{}},\"inner_hits\":{\"size\":100,"
+                    + "\"_source\":false,"
+                    + "\"docvalue_fields\":[\"comments.author\",\"comments.n\"]}}}}")
+            .path("hits")
+            .path("hits");
+    Map<String, String> clusterSays = new java.util.TreeMap<>();
+    for (JsonNode hit : hits) {
+      List<String> objects = new ArrayList<>();
+      for (JsonNode inner : hit.path("inner_hits").path("comments").path("hits").path("hits")) {
+        JsonNode fields = inner.path("fields");
+        objects.add(
+            inner.path("_nested").path("offset").asInt()
+                + ":"
+                + fields.path("comments.author").path(0).asText("null")
+                + "/"
+                + fields.path("comments.n").path(0).asText("null"));
+      }
+      clusterSays.put(hit.path("_id").asText(), String.join(" ", objects));
+    }
+    String catalog = registerCatalog("fixture_" + CATALOGS.incrementAndGet());
+    List<Row> rows =
+        spark()
+            .sql(
+                "SELECT _id, concat_ws(' ', transform(comments, (c, i) -> concat(i, ':',"
+                    + " coalesce(c.author, 'null'), '/', coalesce(string(c.n), 'null'))))"
+                    + " FROM "
+                    + catalog
+                    + ".`"
+                    + index
+                    + "` WHERE size(comments) > 0")
+            .collectAsList();
+    Map<String, String> weRead = new java.util.TreeMap<>();
+    rows.forEach(row -> weRead.put(row.getString(0), row.getString(1)));
+
+    assertEquals(6, clusterSays.size(), clusterSays.toString());
+    assertEquals("0:p/null 1:null/3", clusterSays.get("d3"), clusterSays.toString());
+    assertEquals(clusterSays, weRead);
+  }
+
   @Test
   void aValueThatDoesNotFitFailsTheSyncWhenAskedNamingDocumentFieldAndFlags() {
     SyncJobIT.Run run =

@@ -43,6 +43,20 @@ class ReportTest {
   }
 
   @Test
+  void countsOfOneAreSaidInTheSingular() {
+    IndexResult shortOf = SyncJob.checkCount(synced(0), 1, 1);
+    IndexResult overBy = SyncJob.checkCount(synced(1), 2, -1, "gone");
+    IndexResult changed = SyncJob.checkCount(synced(1), 1, 2);
+
+    assertTrue(shortOf.error().contains("holds 0 rows but the index counted 1 document "));
+    assertTrue(overBy.error().contains("holds 1 row but the index counted 2 documents"));
+    assertTrue(changed.line().contains("(1 document before the read, 2 after)"), changed.line());
+    RescueReport.RescuedField one =
+        new RescueReport.RescuedField("n", 1, RescueReport.Reason.MISMATCH);
+    assertTrue(one.line().contains("_rescued: n in 1 document: values"), one.line());
+  }
+
+  @Test
   void anIndexThatChangedDuringTheSyncIsNotedNotFailed() {
     IndexResult result = SyncJob.checkCount(synced(100), 100, 130);
 
