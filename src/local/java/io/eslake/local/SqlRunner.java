@@ -38,7 +38,7 @@ public final class SqlRunner {
       Pattern.compile("\\s*SET\\s+([^=\\s]+)\\s*=.*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   /** Rows of a result shown at most; the count of all is printed under them. */
-  static final int MAX_ROWS = 20;
+  public static final int MAX_ROWS = 20;
 
   /** Characters of a cell shown at most. */
   static final int MAX_CELL = 60;
