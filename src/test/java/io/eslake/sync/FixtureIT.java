@@ -209,6 +209,50 @@ class FixtureIT extends IntegrationTest {
     assertEquals(clusterSays, weRead);
   }
 
+  /**
+   * {@code "NaN"} in an integer, short or byte field: the cluster coerces it and indexes 0 (its doc
+   * values and a term query for 0 say so) and lists nothing in {@code _ignored}; 0 would be a value
+   * the document never held, so the read keeps the text in {@code _rescued} and leaves the column
+   * null.
+   */
+  @Test
+  void nanInAnIntegerFieldIsZeroToTheClusterAndRescuedByTheRead() {
+    String index = "fx-nan-as-zero";
+    admin()
+        .recreateIndex(
+            index,
+            "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},\"mappings\":"
+                + "{\"properties\":{\"i\":{\"type\":\"integer\"},\"s\":{\"type\":\"short\"},"
+                + "\"b\":{\"type\":\"byte\"}}}}");
+    admin()
+        .bulk(
+            "{\"index\":{\"_index\":\""
+                + index
+                + "\",\"_id\":\"nan\"}}\n{\"i\":\"NaN\",\"s\":\"NaN\",\"b\":\"NaN\"}\n");
+    admin().refresh(index);
+    JsonNode hit =
+        admin()
+            .send(
+                "POST",
+                "/" + index + "/_search",
+                "{\"query\":{\"bool\":{\"filter\":[{\"term\":{\"i\":0}},{\"term\":{\"s\":0}},"
+                    + "{\"term\":{\"b\":0}}]}},\"docvalue_fields\":[\"i\",\"s\",\"b\"],"
+                    + "\"fields\":[\"_ignored\"],\"_source\":false}")
+            .path("hits")
+            .path("hits")
+            .path(0);
+    String catalog = registerCatalog("fixture_" + CATALOGS.incrementAndGet());
+    Row row = spark().sql("SELECT i, s, b, _rescued FROM " + catalog + ".`" + index + "`").head();
+
+    assertEquals("nan", hit.path("_id").asText(), "a term query for 0 finds the document");
+    assertEquals("[0]", hit.path("fields").path("i").toString());
+    assertEquals("[0]", hit.path("fields").path("s").toString());
+    assertEquals("[0]", hit.path("fields").path("b").toString());
+    assertTrue(hit.path("fields").path("_ignored").isMissingNode(), hit.toString());
+    assertTrue(row.isNullAt(0) && row.isNullAt(1) && row.isNullAt(2), row.toString());
+    assertEquals("{\"i\":\"NaN\",\"s\":\"NaN\",\"b\":\"NaN\"}", row.getString(3));
+  }
+
   @Test
   void aValueThatDoesNotFitFailsTheSyncWhenAskedNamingDocumentFieldAndFlags() {
     SyncJobIT.Run run =
