@@ -78,6 +78,20 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     /** Creates a file-based service account token; empty where the cluster cannot take one. */
     Optional<String> addServiceToken(String account, String tokenName);
+
+    /**
+     * The shell command, up to the tool's own arguments, that runs one of the distribution's tools
+     * (elasticsearch-users) on this node's configuration as the node's user; empty where the node
+     * is not one this process unpacked.
+     */
+    default Optional<String> toolCommand(String tool) {
+      return Optional.empty();
+    }
+
+    /** The node's roles.yml, for file-based roles; empty where there is none to edit. */
+    default Optional<Path> rolesFile() {
+      return Optional.empty();
+    }
   }
 
   private LocalElasticsearch(String url, String username, String password, Launch launch) {
@@ -170,6 +184,24 @@ public final class LocalElasticsearch implements AutoCloseable {
   /** Adds file-based role definitions in roles.yml syntax; false where not possible. */
   public boolean addRoles(String yaml) {
     return launch.addRoles(yaml);
+  }
+
+  /**
+   * How a user adds file-realm users and roles to this node by hand: its roles.yml and the command
+   * that runs elasticsearch-users on it; empty for a node this process did not unpack.
+   */
+  public Optional<String> fileRealmHelp() {
+    Optional<String> users = launch.toolCommand("elasticsearch-users");
+    Optional<Path> roles = launch.rolesFile();
+    if (users.isEmpty() || roles.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "File-realm roles: append to "
+            + roles.get()
+            + "\nFile-realm users: "
+            + users.get()
+            + " useradd <user> -p <password> -r <role>");
   }
 
   /**
@@ -784,6 +816,35 @@ public final class LocalElasticsearch implements AutoCloseable {
       String output =
           tool(List.of("elasticsearch-service-tokens", "create", account, tokenName), null);
       return Optional.of(serviceToken(output));
+    }
+
+    @Override
+    public Optional<String> toolCommand(String tool) {
+      if (!settings.secured()) {
+        return Optional.empty();
+      }
+      String user =
+          asNobody ? "setpriv --reuid=" + NOBODY + " --regid=" + NOBODY + " --clear-groups " : "";
+      String prefix = settings.product() == Product.OPENSEARCH ? "OPENSEARCH_" : "ES_";
+      return Optional.of(
+          user
+              + "env "
+              + prefix
+              + "JAVA_HOME="
+              + settings.javaHome()
+              + " "
+              + prefix
+              + "PATH_CONF="
+              + instance.resolve("config")
+              + " "
+              + home.resolve("bin").resolve(tool));
+    }
+
+    @Override
+    public Optional<Path> rolesFile() {
+      return settings.secured()
+          ? Optional.of(instance.resolve("config/roles.yml"))
+          : Optional.empty();
     }
 
     @Override

@@ -97,6 +97,7 @@ public final class Quickstart {
                   + " (user elastic, password in "
                   + passwordFile(es.password())
                   + "). Press Ctrl-C to stop it.");
+          es.fileRealmHelp().ifPresent(System.out::println);
           Thread.currentThread().join();
         }
       }
