@@ -68,7 +68,7 @@ class SecurityIT extends IntegrationTest {
                     READER_PASSWORD,
                     List.of("eslake_sec_reader", "eslake_sec_metadata_only"));
     if (fileRealm) {
-      awaitRoles();
+      awaitCount(READER, READER_PASSWORD, "sec-ok-users");
     }
   }
 
@@ -87,31 +87,6 @@ class SecurityIT extends IntegrationTest {
     }
     admin().bulk(bulk.toString());
     admin().refresh(name);
-  }
-
-  /** Roles and users files are reloaded separately; waits until the reader may read. */
-  private static void awaitRoles() {
-    HttpClient http = HttpClient.newHttpClient();
-    String basic = basic(READER, READER_PASSWORD);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(es().url() + "/sec-ok-users/_count"))
-              .header("Authorization", basic)
-              .build();
-      try {
-        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-        Thread.sleep(250);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException("The role of " + READER + " never took effect");
   }
 
   static String basic(String user, String password) {
@@ -208,6 +183,82 @@ class SecurityIT extends IntegrationTest {
       assertEquals(2, denied.code(), denied.err());
       assertTrue(denied.err().contains("No index named 'sec-denied'"), denied.err());
     }
+  }
+
+  /**
+   * The README's steps for a read-only user on the quickstart's node, with the two lines the
+   * quickstart prints under --keep-running: a role appended to the printed roles.yml, a user added
+   * with the printed elasticsearch-users command, and the sync run as that user.
+   */
+  @Test
+  void theFileRealmStepsTheKeptNodePrintsGiveAUserTheSyncRunsAs() throws Exception {
+    Optional<String> help = es().fileRealmHelp();
+    assumeTrue(help.isPresent(), "a node this JVM unpacked");
+    List<String> lines = help.get().lines().toList();
+    String roles = lines.get(0).substring("File-realm roles: append to ".length());
+    String users = lines.get(1).substring("File-realm users: ".length());
+    String command = users.substring(0, users.indexOf(" useradd <user>"));
+    String user = "eslake-sec-printed";
+    String password = "Pr-" + UUID.randomUUID();
+    Files.writeString(
+        Path.of(roles),
+        "\neslake_sec_printed:\n  indices:\n    - names: ['sec-ok-users']\n"
+            + "      privileges: ['read', 'view_index_metadata']\n",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    Process add =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                command + " useradd " + user + " -p '" + password + "' -r eslake_sec_printed")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, add.waitFor(), output);
+    awaitCount(user, password, "sec-ok-users");
+    Path passwordFile = Files.writeString(folder.resolve("printed-password"), password);
+    SyncRun run =
+        SyncRun.of(
+            List.of(
+                "--url",
+                es().url(),
+                "--username",
+                user,
+                "--password-file",
+                passwordFile.toString(),
+                "--warehouse",
+                folder.resolve("printed-warehouse").toString(),
+                "--indices",
+                "sec-ok-users"));
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("Synced 1 of 1 index, 10 rows"), run.out());
+  }
+
+  /** Waits until the user may count the index: users and roles files are reloaded apart. */
+  private static void awaitCount(String user, String password, String index) {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(es().url() + "/" + index + "/_count"))
+            .header("Authorization", basic(user, password))
+            .build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200) {
+          return;
+        }
+        Thread.sleep(250);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(user + " could not count " + index + ": HTTP " + status);
   }
 
   @Test
