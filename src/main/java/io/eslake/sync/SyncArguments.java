@@ -497,6 +497,38 @@ public final class SyncArguments {
    * neither the command line nor the environment gives the option. Options that have no variable go
    * to the given options, unless the command line gave them.
    */
+  /** The keys that say how to authenticate, taken from a config file as one group. */
+  private static final List<Flag> AUTHENTICATION_FLAGS =
+      List.of(
+          USERNAME,
+          PASSWORD_ENV,
+          PASSWORD_FILE,
+          API_KEY_ID,
+          API_KEY_ENV,
+          API_KEY_FILE,
+          BEARER_TOKEN_ENV,
+          BEARER_TOKEN_FILE);
+
+  /**
+   * Whether the command line or the environment chooses how to authenticate: a user (also an empty
+   * one, which clears the file's), or an API key or a bearer token, named by a flag, by its
+   * variable or by a secret in the default variable. The config file's authentication keys then
+   * count for nothing, so a shared file naming a user does not clash with an API key given for one
+   * run. A password alone chooses nothing: it is the secret of the user the file may name.
+   */
+  private static boolean choosesAuthentication(Map<Flag, String> given, Map<String, String> env) {
+    for (Flag flag : AUTHENTICATION_FLAGS) {
+      if (flag == PASSWORD_ENV || flag == PASSWORD_FILE) {
+        continue;
+      }
+      if (given.containsKey(flag) || (flag.env() != null && env.get(flag.env()) != null)) {
+        return true;
+      }
+    }
+    return env.get(API_KEY_ENV.defaultValue()) != null
+        || env.get(BEARER_TOKEN_ENV.defaultValue()) != null;
+  }
+
   private static Map<String, String> withConfigFile(
       Map<Flag, String> given, Map<String, String> env) {
     String file = value(CONFIG, given, env);
@@ -504,9 +536,13 @@ public final class SyncArguments {
       return env;
     }
     Map<String, String> merged = new LinkedHashMap<>(env);
+    boolean authenticationChosen = choosesAuthentication(given, env);
     ConfigFile.read(Path.of(file.trim()))
         .forEach(
             (flag, value) -> {
+              if (authenticationChosen && AUTHENTICATION_FLAGS.contains(flag)) {
+                return;
+              }
               if (flag.env() == null) {
                 given.putIfAbsent(flag, value);
               } else if (!given.containsKey(flag)) {
@@ -545,11 +581,9 @@ public final class SyncArguments {
   private static void putCredentials(
       Map<String, String> catalog, Map<Flag, String> given, Map<String, String> env) {
     List<String> methods = new ArrayList<>();
-    String username = value(USERNAME, given, env);
+    String username = blankToNull(value(USERNAME, given, env));
     if (username != null) {
       methods.add(USERNAME.name());
-      catalog.put(USERNAME.option(), username);
-      putSecret(catalog, given, env, PASSWORD_ENV, PASSWORD_FILE, ConnectorOptions.PASSWORD);
     } else if (given.containsKey(PASSWORD_ENV) || given.containsKey(PASSWORD_FILE)) {
       throw new UsageException("A password was given without a user. Give --username too.");
     }
@@ -574,9 +608,13 @@ public final class SyncArguments {
       throw new UsageException(
           "Cannot choose how to authenticate: "
               + String.join(" and ", methods)
-              + " are both given (as options or in the environment). Give one: --username with"
+              + " are both given (as options, in the environment or in the config file). Give one: --username with"
               + " a password, an API key (--api-key-env or --api-key-file), or a bearer token"
               + " (--bearer-token-env or --bearer-token-file).");
+    }
+    if (username != null) {
+      catalog.put(USERNAME.option(), username.trim());
+      putSecret(catalog, given, env, PASSWORD_ENV, PASSWORD_FILE, ConnectorOptions.PASSWORD);
     }
   }
 

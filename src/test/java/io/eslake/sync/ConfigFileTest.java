@@ -85,6 +85,45 @@ class ConfigFileTest {
     assertFalse(message.contains("S3cret-value"), message);
   }
 
+  /**
+   * The shipped script always passes the example file, which names a user: an API key or a token
+   * given for one run replaces the file's way to authenticate instead of clashing with it.
+   */
+  @Test
+  void authenticationChosenOutsideTheFileReplacesTheFilesAsAWhole() throws IOException {
+    Path config = file("url = es\nusername = reader\npassword-file = /etc/pw\n");
+    String[] withFile = {"--config", config.toString()};
+
+    Map<String, String> apiKeyOnly =
+        SyncArguments.parse(withFile, Map.of("ESLAKE_API_KEY", "a2V5OnNlY3JldA=="))
+            .catalogOptions();
+    assertEquals("ESLAKE_API_KEY", apiKeyOnly.get("api_key_secret_env"), apiKeyOnly.toString());
+    assertNull(apiKeyOnly.get("username"), apiKeyOnly.toString());
+    assertNull(apiKeyOnly.get("password_file"), apiKeyOnly.toString());
+
+    Map<String, String> token =
+        SyncArguments.parse(
+                new String[] {
+                  "--config", config.toString(), "--username", "", "--bearer-token-env", "TOKEN"
+                },
+                Map.of("TOKEN", "t"))
+            .catalogOptions();
+    assertEquals("TOKEN", token.get("bearer_token_env"), token.toString());
+    assertNull(token.get("username"), "an empty --username clears the file's user");
+
+    Map<String, String> filesUser =
+        SyncArguments.parse(withFile, Map.of("ESLAKE_PASSWORD", "p")).catalogOptions();
+    assertEquals("reader", filesUser.get("username"), "a password alone keeps the file's user");
+    assertEquals("/etc/pw", filesUser.get("password_file"));
+
+    String both =
+        failure(
+            Map.of("ESLAKE_API_KEY", "a2V5OnNlY3JldA=="), "--url", "es", "--username", "elastic");
+    assertTrue(
+        both.startsWith("Cannot choose how to authenticate: --username and an API key"),
+        "two ways are named before the missing password: " + both);
+  }
+
   @Test
   void aMissingFileAndABadIntervalAreOneLineErrors() {
     assertEquals(
