@@ -139,6 +139,10 @@ public record ConnectionSettings(
 
   private static URI parseNode(String text) {
     String shown = withoutUserInfo(text);
+    if (!text.contains("://") && text.matches("(?i)https?:.*")) {
+      throw ClusterException.badUrl(
+          shown, "it is not a URL (a scheme is followed by two slashes: http://host:9200)");
+    }
     String withScheme = text.contains("://") ? text : "https://" + text;
     URI uri;
     try {
@@ -158,6 +162,9 @@ public record ConnectionSettings(
       throw ClusterException.badUrl(shown, "no host name, or a port that is not a number");
     }
     int port = uri.getPort() == -1 ? 9200 : uri.getPort();
+    if (port < 1 || port > 65535) {
+      throw ClusterException.badUrl(shown, "the port must be 1 to 65535, not " + port);
+    }
     try {
       return new URI(scheme, null, uri.getHost(), port, uri.getPath(), null, null);
     } catch (URISyntaxException e) {

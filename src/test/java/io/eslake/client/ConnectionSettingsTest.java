@@ -59,6 +59,16 @@ class ConnectionSettingsTest {
     assertTrue(failure(() -> parse("https://host:port")).contains("no host name, or a port"));
     assertTrue(failure(() -> parse("https://ho st")).contains("it is not a URL"));
     assertTrue(failure(() -> parse(" , ")).contains("no URL given"));
+    assertEquals(
+        "Cannot use cluster URL 'http:/127.0.0.1:9200': it is not a URL (a scheme is followed by"
+            + " two slashes: http://host:9200). Give a URL like https://host:9200.",
+        failure(() -> parse("http:/127.0.0.1:9200")));
+    assertTrue(failure(() -> parse("HTTPS:host")).contains("two slashes"));
+    assertEquals(
+        "Cannot use cluster URL 'http://127.0.0.1:99999': the port must be 1 to 65535, not 99999."
+            + " Give a URL like https://host:9200.",
+        failure(() -> parse("http://127.0.0.1:99999")));
+    assertTrue(failure(() -> parse("127.0.0.1:0")).contains("the port must be 1 to 65535"));
     assertTrue(failure(() -> parse("https://ho st")).startsWith("Cannot use cluster URL"));
   }
 
