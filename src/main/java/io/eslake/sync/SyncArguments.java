@@ -442,7 +442,7 @@ public final class SyncArguments {
         list(value(INDICES, given, env)),
         list(value(EXCLUDE, given, env)),
         prefix,
-        value(WAREHOUSE, given, env),
+        checkWarehouse(value(WAREHOUSE, given, env)),
         isBlank(database) ? null : database,
         historyTable(value(HISTORY_TABLE, given, env), prefix),
         blankToNull(value(REPORT, given, env)),
@@ -469,7 +469,70 @@ public final class SyncArguments {
     if (isBlank(value)) {
       return (prefix == null ? "" : prefix) + "sync_runs";
     }
-    return value.trim().equalsIgnoreCase(NO_HISTORY) ? null : value.trim();
+    String name = value.trim();
+    if (name.equalsIgnoreCase(NO_HISTORY)) {
+      return null;
+    }
+    if (!name.matches("[A-Za-z0-9_]{1," + TableNames.MAX_LENGTH + "}")) {
+      throw new UsageException(
+          "Cannot use "
+              + HISTORY_TABLE.name()
+              + " '"
+              + name
+              + "': give a table name of letters, digits and underscores (the table is a folder"
+              + " under --warehouse, or a table in --database), or none to keep no history.");
+    }
+    return name;
+  }
+
+  /**
+   * Refuses a local warehouse folder that cannot be made, before anything connects or reads: a path
+   * through a file, or an existing file. Only local paths (no scheme, or file:) are checked; the
+   * file system of any other scheme answers for itself when the job writes.
+   */
+  static String checkWarehouse(String warehouse) {
+    if (isBlank(warehouse)) {
+      throw new UsageException("No warehouse. Give --warehouse, the folder the tables go under.");
+    }
+    String value = warehouse.trim();
+    Path folder;
+    if (value.startsWith("file:")) {
+      try {
+        folder = Path.of(java.net.URI.create(value));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(
+            "Cannot use " + WAREHOUSE.name() + " '" + value + "': " + e.getMessage() + ".");
+      }
+    } else if (value.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      return value;
+    } else {
+      folder = Path.of(value);
+    }
+    Path existing = folder.toAbsolutePath().normalize();
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !java.nio.file.Files.isDirectory(existing)) {
+      throw new UsageException(
+          "Cannot use "
+              + WAREHOUSE.name()
+              + " '"
+              + value
+              + "': "
+              + existing
+              + " is a file, not a folder. Give a folder this user may create or write to.");
+    }
+    if (existing != null && !java.nio.file.Files.isWritable(existing)) {
+      throw new UsageException(
+          "Cannot use "
+              + WAREHOUSE.name()
+              + " '"
+              + value
+              + "': this user may not write to "
+              + existing
+              + ". Give a folder this user may create or write to.");
+    }
+    return value;
   }
 
   private static double seconds(String value) {

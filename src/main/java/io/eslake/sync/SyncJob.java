@@ -138,7 +138,9 @@ public final class SyncJob {
       config = SyncArguments.parse(args, env);
     } catch (UsageException e) {
       err.println("eslake sync: " + e.getMessage());
-      err.println("Run with --help to see every option.");
+      if (!e.getMessage().contains("--help")) {
+        err.println("Run with --help to see every option.");
+      }
       return EXIT_USAGE;
     }
     return new SyncJob(session(config.warehouse()), config, out).syncAll(err);
@@ -154,8 +156,7 @@ public final class SyncJob {
     Path rerunFile = RunReport.file(config.warehouse());
     try {
       registerCatalog();
-      List<String> selected =
-          IndexSelection.select(listIndices(), config.include(), config.exclude());
+      List<String> selected = select(listIndices());
       if (selected.isEmpty()) {
         // A scheduled run whose pattern matches nothing would otherwise succeed on every run.
         err.println(
@@ -502,12 +503,36 @@ public final class SyncJob {
     return Words.count(n, "document", "documents");
   }
 
+  /**
+   * The listed indices the options select. A name that is not listed may be hidden or an alias,
+   * which are listed only with their switches: the message then says so.
+   */
+  private List<String> select(List<String> listed) {
+    try {
+      return IndexSelection.select(listed, config.include(), config.exclude());
+    } catch (UsageException e) {
+      StringBuilder message = new StringBuilder(e.getMessage());
+      Map<String, String> options = config.catalogOptions();
+      if (!options.containsKey(SyncArguments.INCLUDE_HIDDEN.option())) {
+        message.append(" Hidden indices and data streams are listed only with ");
+        message.append(SyncArguments.INCLUDE_HIDDEN.name()).append('.');
+      }
+      if (!options.containsKey(SyncArguments.INCLUDE_ALIASES.option())) {
+        message.append(" Aliases are listed only with ");
+        message.append(SyncArguments.INCLUDE_ALIASES.name()).append('.');
+      }
+      throw new UsageException(message.toString());
+    }
+  }
+
   /** Keeps which indices failed, for {@code --only-failed}; a failure to write is only logged. */
   private static void writeRerunFile(Path file, List<IndexResult> results) {
     try {
       RunReport.write(file, results);
     } catch (java.io.IOException | RuntimeException e) {
-      LOG.warn("Could not write {}; --only-failed cannot use this run", file, e);
+      LOG.warn(
+          "Could not write {} ({}); --only-failed cannot use this run", file, Failures.ioReason(e));
+      LOG.debug("Writing the rerun file failed", e);
     }
   }
 

@@ -124,6 +124,49 @@ class ConfigFileTest {
         "two ways are named before the missing password: " + both);
   }
 
+  /** The history table is a folder under the warehouse: a path cannot lead it anywhere else. */
+  @Test
+  void aHistoryTableIsATableNameNotAPath() {
+    for (String name : new String[] {"../../escape", "a/b", "..", "/tmp/x", "runs.v2"}) {
+      String message = failure(Map.of(), "--url", "es", "--history-table", name);
+      assertTrue(
+          message.startsWith("Cannot use --history-table '" + name + "': give a table name"),
+          message);
+    }
+    assertEquals(
+        "Sync_Runs_2",
+        SyncArguments.parse(
+                new String[] {"--url", "es", "--history-table", "Sync_Runs_2"}, Map.of())
+            .historyTable());
+  }
+
+  /** A local warehouse that cannot be made is refused before the job connects or reads. */
+  @Test
+  void aWarehouseThroughAFileIsRefusedUpFront() throws IOException {
+    Path file = file("not a folder");
+    for (Path warehouse : new Path[] {file, file.resolve("wh"), file.resolve("a/b")}) {
+      String message = failure(Map.of(), "--url", "es", "--warehouse", warehouse.toString());
+      assertEquals(
+          "Cannot use --warehouse '"
+              + warehouse
+              + "': "
+              + file
+              + " is a file, not a folder. Give a folder this user may create or write to.",
+          message);
+    }
+    Path fresh = dir.resolve("new/deeper/wh");
+    assertEquals(
+        fresh.toString(),
+        SyncArguments.parse(new String[] {"--url", "es", "--warehouse", fresh.toString()}, Map.of())
+            .warehouse());
+    assertFalse(Files.exists(fresh), "checking creates nothing");
+    assertEquals(
+        "s3a://bucket/lake",
+        SyncArguments.parse(
+                new String[] {"--url", "es", "--warehouse", "s3a://bucket/lake"}, Map.of())
+            .warehouse());
+  }
+
   @Test
   void aMissingFileAndABadIntervalAreOneLineErrors() {
     assertEquals(

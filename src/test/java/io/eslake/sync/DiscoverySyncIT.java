@@ -73,6 +73,13 @@ class DiscoverySyncIT extends IntegrationTest {
 
     assertEquals(2, without.code(), without.err());
     assertTrue(without.err().contains("No index named 'disc-hidden' (closest:"), without.err());
+    assertTrue(
+        without
+            .err()
+            .contains(
+                " Hidden indices and data streams are listed only with --include-hidden. Aliases"
+                    + " are listed only with --include-aliases."),
+        without.err());
     assertEquals(0, with.code(), with.out() + with.err());
     assertTrue(with.out().contains("Synced 1 of 1 index, 0 rows"), with.out());
   }
