@@ -25,6 +25,7 @@ final class AggregateScan implements Scan, Batch {
 
   private final AggregatePlan plan;
   private final ConnectionSettings connection;
+  private boolean announced;
 
   AggregateScan(AggregatePlan plan, ConnectionSettings connection) {
     this.plan = plan;
@@ -54,7 +55,11 @@ final class AggregateScan implements Scan, Batch {
 
   @Override
   public InputPartition[] planInputPartitions() {
-    LOG.info("Aggregating index '{}' on the cluster: {}", plan.index(), plan.describe());
+    if (!announced) {
+      // Spark may ask a scan for its partitions more than once while it plans one query.
+      announced = true;
+      LOG.info("Aggregating index '{}' on the cluster: {}", plan.index(), plan.describe());
+    }
     return new InputPartition[] {new Aggregated(plan, connection)};
   }
 
