@@ -454,13 +454,26 @@ public final class ReadBenchmark {
   /**
    * Many small indices synced one after another, then several at a time (4 unless {@code
    * --many-at-once} says), each into a warehouse of its own; then both again into the tables they
-   * wrote, which replaces each table as a scheduled run does. Another count than the default gets
-   * indices of its own prefix, so a quick run leaves the default indices in place.
+   * wrote, which replaces each table as a scheduled run does. Ten of the indices are created and
+   * replaced first in a warehouse of their own, so that neither measured run pays for the JIT's
+   * compilation of the sync's code. Another count than the default gets indices of its own prefix,
+   * so a quick run leaves the default indices in place.
    */
   private void manyIndices() throws Exception {
     int count = options.manyIndices();
     String prefix = count == 200 ? "bench-many-" : "bench-many" + count + "-";
     BenchmarkIndex.ensureMany(es, prefix, count, 1000);
+    // Ten indices created and then replaced first, so that the JIT has compiled the sync's code
+    // before either measured run: else the first run, one after another, pays for it alone.
+    ManyRun warmUp = manyRun(prefix + "00*", 1, work.resolve("many-warm-up"));
+    ManyRun warmUpAgain = manyRun(prefix + "00*", 1, work.resolve("many-warm-up"));
+    System.out.printf(
+        Locale.ROOT,
+        "Warm-up: 10 indices created in %.1f s (%.1f s CPU), replaced in %.1f s (%.1f s CPU)%n",
+        warmUp.seconds(),
+        warmUp.cpuSeconds(),
+        warmUpAgain.seconds(),
+        warmUpAgain.cpuSeconds());
     ManyRun sequential = manyRun(prefix + "*", 1, work.resolve("many-1"));
     int atOnce = options.manyAtOnce();
     ManyRun parallel = manyRun(prefix + "*", atOnce, work.resolve("many-" + atOnce));

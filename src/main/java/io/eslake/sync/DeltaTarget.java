@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -116,8 +117,15 @@ final class DeltaTarget {
     }
   }
 
-  /** The table's schema, or null when it does not exist yet. */
+  /**
+   * The table's schema, or null when it does not exist yet. A table that cannot exist (a folder
+   * without a Delta log, a name the metastore does not know) is not loaded: Spark's failing load of
+   * it analyses a plan and builds an exception, a cost each new index would pay.
+   */
   StructType existingSchema(SparkSession spark) {
+    if (!mayExist(spark)) {
+      return null;
+    }
     try {
       return table(spark).schema();
     } catch (Exception e) {
@@ -126,6 +134,19 @@ final class DeltaTarget {
         return null;
       }
       throw e;
+    }
+  }
+
+  /** False when the table surely does not exist; true when it may (then it is loaded). */
+  private boolean mayExist(SparkSession spark) {
+    if (byPath) {
+      return Files.isDirectory(Path.of(display, "_delta_log"));
+    }
+    try {
+      return spark.sessionState().catalog().tableExists(metastoreName);
+    } catch (Exception e) {
+      // A database that does not exist: the load says so the way it always did.
+      return true;
     }
   }
 

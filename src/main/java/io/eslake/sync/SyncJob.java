@@ -71,11 +71,21 @@ public final class SyncJob {
   static final String STATE_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
 
   /**
+   * Spark's adaptive query execution. Off in the job's session unless the caller's session sets it:
+   * the only shuffles there are those of Delta rebuilding a replaced table's state, which adaptive
+   * execution runs as two Spark jobs each where one does, on a state of a few hundred rows that it
+   * has nothing to adapt. The rescue report, which groups a table's rows, runs in the caller's
+   * session with the caller's setting.
+   */
+  static final String ADAPTIVE = "spark.sql.adaptive.enabled";
+
+  /**
    * The job's own settings, each set in its session where the caller's session does not set it
    * (README, "Running the sync job"): no file list in Delta's checksum; a replaced table's state
-   * rebuilt in one partition; timestamps and dates before 1900 (and before the Gregorian reform)
-   * written as they are, in the proleptic Gregorian calendar that Spark and Elasticsearch both use,
-   * where Spark's default refuses to write them into Parquet (an ancient-date error).
+   * rebuilt in one partition, without adaptive execution; timestamps and dates before 1900 (and
+   * before the Gregorian reform) written as they are, in the proleptic Gregorian calendar that
+   * Spark and Elasticsearch both use, where Spark's default refuses to write them into Parquet (an
+   * ancient-date error).
    */
   static final Map<String, String> JOB_DEFAULTS =
       Map.of(
@@ -83,6 +93,8 @@ public final class SyncJob {
           "false",
           STATE_PARTITIONS,
           "1",
+          ADAPTIVE,
+          "false",
           "spark.sql.parquet.int96RebaseModeInWrite",
           "CORRECTED",
           "spark.sql.parquet.datetimeRebaseModeInWrite",
@@ -94,6 +106,10 @@ public final class SyncJob {
   static final int EXIT_CONNECTION = 3;
 
   private final SparkSession spark;
+
+  /** The caller's session, left as it was: the rescue report's queries run in it. */
+  private final SparkSession callerSession;
+
   private final SyncConfig config;
   private final PrintStream out;
   private final String sourceCatalog;
@@ -108,6 +124,7 @@ public final class SyncJob {
 
   SyncJob(SparkSession spark, SyncConfig config, PrintStream out, boolean outputIsTerminal) {
     this.spark = jobSession(spark);
+    this.callerSession = spark;
     this.config = config;
     this.out = out;
     this.outputIsTerminal = outputIsTerminal;
@@ -387,7 +404,7 @@ public final class SyncJob {
       List<RescueReport.RescuedField> rescued =
           settled && progress.rescuedDocuments() == 0
               ? List.of()
-              : RescueReport.of(target.table(spark), rows.schema());
+              : RescueReport.of(target.table(callerSession), rows.schema());
       rescued.forEach(
           field ->
               LOG.warn(

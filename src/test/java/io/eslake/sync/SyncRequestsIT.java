@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import io.eslake.local.RecordingProxy;
 import io.eslake.local.SampleData;
 import java.io.IOException;
@@ -84,10 +85,10 @@ class SyncRequestsIT extends IntegrationTest {
   /**
    * The Spark jobs of a sync of one index, told apart by their call stacks. Creating the table runs
    * the write and the run history's append; replacing it adds Delta's rebuild of the state of the
-   * version it replaces, to list the files it removes: the state cached, an aggregate of it and the
-   * list, each a job (4, as adaptive execution runs a shuffle's two sides as two jobs). Neither
-   * runs a job for the rows the commit wrote, the checksum of the new version, or the rescue report
-   * of an index with nothing rescued.
+   * version it replaces, to list the files it removes: an aggregate of the state (which caches it)
+   * and the list, a job each (4 with adaptive execution, which the job's session turns off, as it
+   * runs a shuffle's two sides as two jobs). Neither runs a job for the rows the commit wrote, the
+   * checksum of the new version, or the rescue report of an index with nothing rescued.
    */
   @Test
   void aSyncOfOneIndexRunsTheWriteAndTheHistoryAsSparkJobs() throws IOException, TimeoutException {
@@ -98,9 +99,7 @@ class SyncRequestsIT extends IntegrationTest {
 
     assertEquals(List.of(WRITE, HISTORY), kinds(created), "creating the table");
     assertEquals(
-        List.of(WRITE, OLD_FILES, OLD_FILES, OLD_FILES, OLD_FILES, HISTORY),
-        kinds(replaced),
-        "replacing the table");
+        List.of(WRITE, OLD_FILES, OLD_FILES, HISTORY), kinds(replaced), "replacing the table");
   }
 
   /**
@@ -131,16 +130,54 @@ class SyncRequestsIT extends IntegrationTest {
     }
 
     List<Job> rebuild = replaced.stream().filter(job -> job.kind().equals(OLD_FILES)).toList();
-    assertEquals(4, rebuild.size(), "replacing: " + replaced);
+    assertEquals(2, rebuild.size(), "replacing: " + replaced);
     // The replaced version's log is one commit file, read by one task; the rest is one partition.
     rebuild.forEach(job -> assertEquals(1, job.mostTasks(), "one partition: " + replaced));
     assertFalse(before.containsKey(SyncJob.FILE_LIST_IN_CHECKSUM), before.keySet().toString());
     assertFalse(before.containsKey(SyncJob.STATE_PARTITIONS), before.keySet().toString());
+    assertFalse(before.containsKey(SyncJob.ADAPTIVE), before.keySet().toString());
     assertTrue(
         before.keySet().stream().noneMatch(key -> key.contains("eslake_sync_source")),
         "the job's source catalog is registered in its own session: " + before.keySet());
   }
 
+  /**
+   * The rescue report groups the written rows by field: it runs in the caller's session, with
+   * adaptive execution as the caller has it (on), which coalesces its shuffles to what the rows
+   * need, not in the job's session, where adaptive execution is off and each shuffle would run as
+   * many tasks as spark.sql.shuffle.partitions says.
+   */
+  @Test
+  void theRescueReportRunsWithTheCallersAdaptiveExecution() throws IOException, TimeoutException {
+    admin()
+        .recreateIndex(
+            "requests-rescued",
+            "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\","
+                + "\"ignore_malformed\":true}}}}");
+    admin()
+        .bulk(
+            AdminClient.indexAction("requests-rescued", 1)
+                + "{\"n\":1}\n"
+                + AdminClient.indexAction("requests-rescued", 2)
+                + "{\"n\":\"many\"}\n");
+    admin().refresh("requests-rescued");
+    SparkSession caller = spark();
+    String partitions = caller.conf().get(SHUFFLE_PARTITIONS);
+    caller.conf().set(SHUFFLE_PARTITIONS, "50");
+    List<Job> jobs;
+    try {
+      jobs = jobsOf(caller, args("requests-rescued"));
+    } finally {
+      caller.conf().set(SHUFFLE_PARTITIONS, partitions);
+    }
+
+    List<Job> report = jobs.stream().filter(job -> job.kind().equals(REPORT)).toList();
+    assertFalse(report.isEmpty(), "the rescue report ran: " + jobs);
+    report.forEach(job -> assertTrue(job.mostTasks() < 50, "coalesced: " + jobs));
+  }
+
+  private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+  private static final String REPORT = "the rescue report";
   private static final String WRITE = "the write";
   private static final String HISTORY = "the run history";
   private static final String OLD_FILES = "Delta listing the files of the version replaced";
@@ -187,11 +224,13 @@ class SyncRequestsIT extends IntegrationTest {
             String kind =
                 stack.contains("RunHistory.append")
                     ? HISTORY
-                    : stack.contains("OptimisticTransactionImpl.filterFiles")
-                        ? OLD_FILES
-                        : stack.contains("CreateDeltaTableCommand.run")
-                            ? WRITE
-                            : stack.lines().findFirst().orElse("?");
+                    : stack.contains("RescueReport.of")
+                        ? REPORT
+                        : stack.contains("OptimisticTransactionImpl.filterFiles")
+                            ? OLD_FILES
+                            : stack.contains("CreateDeltaTableCommand.run")
+                                ? WRITE
+                                : stack.lines().findFirst().orElse("?");
             jobs.add(new Job(kind, stages.stream().mapToInt(StageInfo::numTasks).max().orElse(0)));
           }
         };
