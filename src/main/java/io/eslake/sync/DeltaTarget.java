@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +63,15 @@ final class DeltaTarget {
     }
     String path = Path.of(warehouse, table).toAbsolutePath().normalize().toString();
     return new DeltaTarget("delta.`" + path.replace("`", "``") + "`", path, true, null);
+  }
+
+  /**
+   * A folder given as the warehouse or under it, as the job writes it: made absolute against the
+   * working folder when relative, then read by the session's file system (its default one when the
+   * path has no scheme).
+   */
+  static org.apache.hadoop.fs.Path hadoopPath(String folder) {
+    return new org.apache.hadoop.fs.Path(Path.of(folder).toAbsolutePath().normalize().toString());
   }
 
   /** How the target is shown to users: the table name or the folder. */
@@ -140,7 +148,14 @@ final class DeltaTarget {
   /** False when the table surely does not exist; true when it may (then it is loaded). */
   private boolean mayExist(SparkSession spark) {
     if (byPath) {
-      return Files.isDirectory(Path.of(display, "_delta_log"));
+      // The file system Delta writes the table to, not the driver's local disk.
+      try {
+        org.apache.hadoop.fs.Path log =
+            new org.apache.hadoop.fs.Path(hadoopPath(display), "_delta_log");
+        return log.getFileSystem(spark.sessionState().newHadoopConf()).exists(log);
+      } catch (IOException e) {
+        return true;
+      }
     }
     try {
       return spark.sessionState().catalog().tableExists(metastoreName);

@@ -442,7 +442,7 @@ public final class SyncArguments {
         list(value(INDICES, given, env)),
         list(value(EXCLUDE, given, env)),
         prefix,
-        checkWarehouse(value(WAREHOUSE, given, env)),
+        warehouse(value(WAREHOUSE, given, env)),
         isBlank(database) ? null : database,
         historyTable(value(HISTORY_TABLE, given, env), prefix),
         blankToNull(value(REPORT, given, env)),
@@ -485,54 +485,11 @@ public final class SyncArguments {
     return name;
   }
 
-  /**
-   * Refuses a local warehouse folder that cannot be made, before anything connects or reads: a path
-   * through a file, or an existing file. Only local paths (no scheme, or file:) are checked; the
-   * file system of any other scheme answers for itself when the job writes.
-   */
-  static String checkWarehouse(String warehouse) {
-    if (isBlank(warehouse)) {
+  private static String warehouse(String value) {
+    if (isBlank(value)) {
       throw new UsageException("No warehouse. Give --warehouse, the folder the tables go under.");
     }
-    String value = warehouse.trim();
-    Path folder;
-    if (value.startsWith("file:")) {
-      try {
-        folder = Path.of(java.net.URI.create(value));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(
-            "Cannot use " + WAREHOUSE.name() + " '" + value + "': " + e.getMessage() + ".");
-      }
-    } else if (value.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
-      return value;
-    } else {
-      folder = Path.of(value);
-    }
-    Path existing = folder.toAbsolutePath().normalize();
-    while (existing != null && !java.nio.file.Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing != null && !java.nio.file.Files.isDirectory(existing)) {
-      throw new UsageException(
-          "Cannot use "
-              + WAREHOUSE.name()
-              + " '"
-              + value
-              + "': "
-              + existing
-              + " is a file, not a folder. Give a folder this user may create or write to.");
-    }
-    if (existing != null && !java.nio.file.Files.isWritable(existing)) {
-      throw new UsageException(
-          "Cannot use "
-              + WAREHOUSE.name()
-              + " '"
-              + value
-              + "': this user may not write to "
-              + existing
-              + ". Give a folder this user may create or write to.");
-    }
-    return value;
+    return value.trim();
   }
 
   private static double seconds(String value) {

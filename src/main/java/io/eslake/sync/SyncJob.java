@@ -4,6 +4,7 @@ import io.eslake.spark.ClosedIndexException;
 import io.eslake.spark.ConnectorOptions;
 import io.eslake.spark.ElasticsearchCatalog;
 import io.eslake.types.SchemaConverter;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -172,6 +174,7 @@ public final class SyncJob {
     Map<String, String> tables;
     Path rerunFile = RunReport.file(config.warehouse());
     try {
+      checkWarehouse();
       registerCatalog();
       List<String> selected = select(listIndices());
       if (selected.isEmpty()) {
@@ -518,6 +521,28 @@ public final class SyncJob {
 
   private static String documents(long n) {
     return Words.count(n, "document", "documents");
+  }
+
+  /**
+   * Refuses a warehouse that cannot be a folder, before anything connects or reads: a file, or a
+   * path through one, on the file system the tables are written to (the session's default one for a
+   * path without a scheme, as for the tables). Nothing is created here.
+   */
+  private void checkWarehouse() throws IOException {
+    org.apache.hadoop.fs.Path folder = DeltaTarget.hadoopPath(config.warehouse());
+    FileSystem fs = folder.getFileSystem(spark.sessionState().newHadoopConf());
+    org.apache.hadoop.fs.Path existing = folder;
+    while (existing != null && !fs.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !fs.getFileStatus(existing).isDirectory()) {
+      throw new UsageException(
+          "Cannot use --warehouse '"
+              + config.warehouse()
+              + "': "
+              + existing
+              + " is a file, not a folder. Give a folder this user may create or write to.");
+    }
   }
 
   /**

@@ -140,33 +140,6 @@ class ConfigFileTest {
             .historyTable());
   }
 
-  /** A local warehouse that cannot be made is refused before the job connects or reads. */
-  @Test
-  void aWarehouseThroughAFileIsRefusedUpFront() throws IOException {
-    Path file = file("not a folder");
-    for (Path warehouse : new Path[] {file, file.resolve("wh"), file.resolve("a/b")}) {
-      String message = failure(Map.of(), "--url", "es", "--warehouse", warehouse.toString());
-      assertEquals(
-          "Cannot use --warehouse '"
-              + warehouse
-              + "': "
-              + file
-              + " is a file, not a folder. Give a folder this user may create or write to.",
-          message);
-    }
-    Path fresh = dir.resolve("new/deeper/wh");
-    assertEquals(
-        fresh.toString(),
-        SyncArguments.parse(new String[] {"--url", "es", "--warehouse", fresh.toString()}, Map.of())
-            .warehouse());
-    assertFalse(Files.exists(fresh), "checking creates nothing");
-    assertEquals(
-        "s3a://bucket/lake",
-        SyncArguments.parse(
-                new String[] {"--url", "es", "--warehouse", "s3a://bucket/lake"}, Map.of())
-            .warehouse());
-  }
-
   @Test
   void aMissingFileAndABadIntervalAreOneLineErrors() {
     assertEquals(

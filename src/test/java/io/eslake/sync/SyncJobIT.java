@@ -209,6 +209,34 @@ class SyncJobIT extends IntegrationTest {
     assertTrue(run.err().contains("reachable"), run.err());
   }
 
+  /** A warehouse that cannot be a folder is refused before the job connects or reads. */
+  @Test
+  void aWarehouseThroughAFileIsRefusedBeforeAnythingIsRead() throws Exception {
+    Path file = java.nio.file.Files.writeString(warehouse.resolve("not-a-folder"), "x");
+    for (Path given : new Path[] {file, file.resolve("wh"), file.resolve("a/b")}) {
+      Run run =
+          run(
+              "--url",
+              "http://127.0.0.1:1",
+              "--username",
+              "elastic",
+              "--password-file",
+              secretFile("x").toString(),
+              "--warehouse",
+              given.toString());
+      assertEquals(2, run.code(), run.out() + run.err());
+      assertTrue(
+          run.err()
+              .startsWith(
+                  "eslake sync: Cannot use --warehouse '"
+                      + given
+                      + "': "
+                      + file
+                      + " is a file, not a folder."),
+          "refused before connecting to the closed port: " + run.err());
+    }
+  }
+
   @Test
   void anIndexThatDoesNotExistIsNamedWithTheClosestMatches() {
     Run run = run(args("--indices", "sync-flihgts"));
