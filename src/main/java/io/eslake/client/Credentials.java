@@ -68,7 +68,8 @@ public sealed interface Credentials extends Serializable {
 
     @Override
     public String whatToCheck() {
-      return "The cluster needs credentials: give a user and password, an API key or a bearer token.";
+      return "The cluster needs credentials: give a user and password, an API key or a bearer"
+          + " token.";
     }
   }
 

@@ -628,7 +628,8 @@ public final class SyncArguments {
       throw new UsageException(
           "Cannot choose how to authenticate: "
               + String.join(" and ", methods)
-              + " are both given (as options, in the environment or in the config file). Give one: --username with"
+              + " are both given (as options, in the environment or in the config file)."
+              + " Give one: --username with"
               + " a password, an API key (--api-key-env or --api-key-file), or a bearer token"
               + " (--bearer-token-env or --bearer-token-file).");
     }

@@ -25,7 +25,8 @@ class ConnectionSettingsTest {
   void severalNodesGetSchemeAndPortDefaultsAndShareOnePathPrefix() {
     ConnectionSettings settings =
         parse(
-            "es1.example.test/proxy/es, http://es2.example.test:9201/proxy/es/ ,https://es3:443/proxy/es");
+            "es1.example.test/proxy/es, http://es2.example.test:9201/proxy/es/"
+                + " ,https://es3:443/proxy/es");
 
     assertEquals(
         List.of(
