@@ -512,11 +512,6 @@ public final class SyncArguments {
     return isBlank(value) ? null : value.trim();
   }
 
-  /**
-   * The environment with the config file's values behind it: a key of the file counts only where
-   * neither the command line nor the environment gives the option. Options that have no variable go
-   * to the given options, unless the command line gave them.
-   */
   /** The keys that say how to authenticate, taken from a config file as one group. */
   private static final List<Flag> AUTHENTICATION_FLAGS =
       List.of(
@@ -549,6 +544,11 @@ public final class SyncArguments {
         || env.get(BEARER_TOKEN_ENV.defaultValue()) != null;
   }
 
+  /**
+   * The environment with the config file's values behind it: a key of the file counts only where
+   * neither the command line nor the environment gives the option. Options that have no variable go
+   * to the given options, unless the command line gave them.
+   */
   private static Map<String, String> withConfigFile(
       Map<Flag, String> given, Map<String, String> env) {
     String file = value(CONFIG, given, env);

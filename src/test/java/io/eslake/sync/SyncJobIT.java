@@ -193,20 +193,24 @@ class SyncJobIT extends IntegrationTest {
 
   @Test
   void anUnreachableUrlIsOneLineAndExitCodeThree() {
-    Run run =
-        run(
-            "--url",
-            "http://127.0.0.1:1",
-            "--username",
-            "elastic",
-            "--password-file",
-            secretFile("x").toString(),
-            "--warehouse",
-            warehouse.toString());
+    Run run = runAgainstAClosedPort(warehouse);
     assertEquals(3, run.code());
     assertTrue(
         run.err().startsWith("eslake sync: Cannot connect to http://127.0.0.1:1"), run.err());
     assertTrue(run.err().contains("reachable"), run.err());
+  }
+
+  /** The job pointed at a port nothing listens on, with a user and a password file. */
+  private static Run runAgainstAClosedPort(Path warehouse) {
+    return run(
+        "--url",
+        "http://127.0.0.1:1",
+        "--username",
+        "elastic",
+        "--password-file",
+        secretFile("x").toString(),
+        "--warehouse",
+        warehouse.toString());
   }
 
   /** A warehouse that cannot be a folder is refused before the job connects or reads. */
@@ -214,16 +218,7 @@ class SyncJobIT extends IntegrationTest {
   void aWarehouseThroughAFileIsRefusedBeforeAnythingIsRead() throws Exception {
     Path file = java.nio.file.Files.writeString(warehouse.resolve("not-a-folder"), "x");
     for (Path given : new Path[] {file, file.resolve("wh"), file.resolve("a/b")}) {
-      Run run =
-          run(
-              "--url",
-              "http://127.0.0.1:1",
-              "--username",
-              "elastic",
-              "--password-file",
-              secretFile("x").toString(),
-              "--warehouse",
-              given.toString());
+      Run run = runAgainstAClosedPort(given);
       assertEquals(2, run.code(), run.out() + run.err());
       assertTrue(
           run.err()
