@@ -341,11 +341,15 @@ public final class SyncJob {
             + ":");
     int width = 30;
     for (String[] line : lines) {
-      width = Math.max(width, line[0].length());
+      width = Math.max(width, TerminalLine.width(line[0]));
     }
-    String format = "%-" + width + "s %15s  %s%n";
-    out.printf(Locale.ROOT, format, "index", "documents", "table");
-    lines.forEach(line -> out.printf(Locale.ROOT, format, (Object[]) line));
+    int columns = width;
+    String format = "%s %15s  %s%n";
+    out.printf(Locale.ROOT, format, TerminalLine.padded("index", columns), "documents", "table");
+    lines.forEach(
+        line ->
+            out.printf(
+                Locale.ROOT, format, TerminalLine.padded(line[0], columns), line[1], line[2]));
     if (config.historyTable() != null) {
       out.println(
           "Run history: "

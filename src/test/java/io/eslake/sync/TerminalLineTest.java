@@ -46,6 +46,21 @@ class TerminalLineTest {
     assertFalse(written().contains("\u001b"), "no escape sequences");
   }
 
+  /** Index names in CJK take two columns a character; a combining accent takes none. */
+  @Test
+  void wideCharactersCountTwoColumnsAndCombiningMarksNone() {
+    assertEquals(4, TerminalLine.width("日志"));
+    assertEquals(8, TerminalLine.width("logs-été"));
+    assertEquals(8, TerminalLine.width("logs-e\u0301te\u0301"));
+    assertEquals(2, TerminalLine.width("\uD83D\uDE00"), "an emoji outside the BMP");
+    assertEquals("日志      |", TerminalLine.padded("日志", 10) + "|");
+    assertEquals("orders    |", TerminalLine.padded("orders", 10) + "|");
+
+    line.draw("sync 1/2: 日志日志日志");
+    line.draw("sync 2/2: ab");
+    assertEquals("\rsync 1/2: 日志日志日志\rsync 2/2: ab" + " ".repeat(10), written());
+  }
+
   @Test
   void nothingDrawnWritesNothingAndANewlineInTheTextStaysOnTheLine() {
     line.finish();
