@@ -690,7 +690,8 @@ public final class ClusterClient implements Closeable {
     if (status == 403) {
       return ClusterException.forbidden(url, settings.credentials(), action, error.reason());
     }
-    if (status == 404 && error.scrollLost()) {
+    // 404 when every shard lost its context; 500 when the index's deletion raced the page.
+    if ((status == 404 || status == 500) && error.scrollLost()) {
       return ClusterException.scrollLost(action.index(), error.rootReason());
     }
     if (body.contains("max_open_scroll_context")) {
