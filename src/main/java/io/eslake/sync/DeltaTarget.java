@@ -148,11 +148,9 @@ final class DeltaTarget {
   /** False when the table surely does not exist; true when it may (then it is loaded). */
   private boolean mayExist(SparkSession spark) {
     if (byPath) {
-      // The file system Delta writes the table to, not the driver's local disk.
       try {
-        org.apache.hadoop.fs.Path log =
-            new org.apache.hadoop.fs.Path(hadoopPath(display), "_delta_log");
-        return log.getFileSystem(spark.sessionState().newHadoopConf()).exists(log);
+        LogFolder log = logFolder(spark, hadoopPath(display));
+        return log.fs().exists(log.path());
       } catch (IOException e) {
         return true;
       }
@@ -177,10 +175,10 @@ final class DeltaTarget {
    * without the metric, or not a table creation or replacement, is counted by reading the table.
    */
   private long writtenRows(SparkSession spark) throws IOException, AnalysisException {
-    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(location(spark), "_delta_log");
-    FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+    LogFolder log = logFolder(spark, new org.apache.hadoop.fs.Path(location(spark)));
+    FileSystem fs = log.fs();
     FileStatus newest = null;
-    for (FileStatus file : fs.listStatus(log)) {
+    for (FileStatus file : fs.listStatus(log.path())) {
       String name = file.getPath().getName();
       if (COMMIT_FILE.matcher(name).matches()
           && (newest == null || name.compareTo(newest.getPath().getName()) > 0)) {
@@ -208,6 +206,19 @@ final class DeltaTarget {
       }
     }
     return null;
+  }
+
+  /** A table's Delta log folder and the file system that holds it. */
+  private record LogFolder(org.apache.hadoop.fs.Path path, FileSystem fs) {}
+
+  /**
+   * The Delta log folder of the table in a folder, with the file system the session reads it
+   * through (the one Delta writes the table to, not the driver's local disk).
+   */
+  private static LogFolder logFolder(SparkSession spark, org.apache.hadoop.fs.Path table)
+      throws IOException {
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(table, "_delta_log");
+    return new LogFolder(log, log.getFileSystem(spark.sessionState().newHadoopConf()));
   }
 
   /** The table's folder: the path itself, or the metastore's location for the table. */
