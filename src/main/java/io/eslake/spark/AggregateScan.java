@@ -2,6 +2,7 @@ package io.eslake.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eslake.client.ClusterClient;
+import io.eslake.client.ClusterException;
 import io.eslake.client.ConnectionSettings;
 import java.util.Iterator;
 import java.util.List;
@@ -81,7 +82,9 @@ final class AggregateScan implements Scan, Batch {
 
   /**
    * Reads the groups page by page; the client is opened with the first page and closed with the
-   * reader. Each page is asked with the previous page's {@code after_key}.
+   * reader. Each page is asked with the previous page's {@code after_key}. A page that fails
+   * because the index was deleted or closed during the read says so (see {@link
+   * ClusterClient#explainLostRead}).
    */
   static final class AggregateReader implements PartitionReader<InternalRow> {
     private final AggregatePlan plan;
@@ -113,8 +116,13 @@ final class AggregateScan implements Scan, Batch {
       if (client == null) {
         client = ClusterClient.connect(connection);
       }
-      JsonNode answer =
-          client.aggregate(plan.index(), plan.request(after), "aggregate the documents");
+      JsonNode answer;
+      try {
+        answer = client.aggregate(plan.index(), plan.request(after), "aggregate the documents");
+      } catch (ClusterException e) {
+        // An index deleted or closed since the plan was made is named, as a scroll read names it.
+        throw client.explainLostRead(plan.index(), e);
+      }
       asked = true;
       page = plan.rows(answer).iterator();
       after = plan.after(answer);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An index deleted or closed while it is read, on the real cluster: a proxy in front of it deletes
- * (or closes) the index just before it forwards the read's first request for a next scroll page.
- * The cluster then answers as for a lost scroll; the read must say what happened to the index.
+ * (or closes) the index just before it forwards the read's first request for a next scroll page (or
+ * a pushed aggregation's next page of groups). The cluster then answers as for a lost scroll (or a
+ * missing index); the read must say what happened to the index.
  */
 class IndexGoneMidReadIT extends IntegrationTest {
 
@@ -33,6 +34,37 @@ class IndexGoneMidReadIT extends IntegrationTest {
     assertTrue(message.contains(said(index, "deleted")), message);
     assertTrue(message.contains("search_context_missing_exception"), message);
     assertFalse(message.contains("scroll_keep_alive"), message);
+  }
+
+  @Test
+  void aPushedAggregationOfAnIndexDeletedBetweenTwoPagesSaysItWasDeleted() throws IOException {
+    String index = "gone-aggregated";
+    FaultIT.createIndex(index, 1_000);
+    String message;
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      // The composite aggregation's second page is the first request that carries an after key.
+      proxy.beforeForwarding(
+          r -> r.path().equals("/" + index + "/_search") && r.body().contains("\"after\""),
+          () -> admin().send("DELETE", "/" + index, null),
+          1);
+      String catalog = registerCatalog("gone_aggregated", proxy.url());
+      Exception failure =
+          assertThrows(
+              Exception.class,
+              () ->
+                  spark()
+                      .read()
+                      .option("page_size", "100")
+                      .table(catalog + ".`" + index + "`")
+                      .groupBy("s")
+                      .count()
+                      .collectAsList());
+      message = Failures.oneLine(failure);
+      assertEquals(List.of("HOOK POST /" + index + "/_search"), proxy.injected());
+    }
+
+    assertTrue(message.contains(said(index, "deleted")), message);
+    assertTrue(message.contains("index_not_found_exception"), message);
   }
 
   @Test
