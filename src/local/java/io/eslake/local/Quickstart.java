@@ -130,7 +130,7 @@ public final class Quickstart {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("catalog", "es");
     values.put("es_url", url);
-    SparkSession spark = LocalSpark.session();
+    SparkSession spark = LocalSpark.session(Path.of(warehouse));
     String prefix = "spark.sql.catalog.es";
     spark.conf().set(prefix, "io.eslake.spark.ElasticsearchCatalog");
     spark.conf().set(prefix + ".url", url);
@@ -209,9 +209,6 @@ public final class Quickstart {
             "--conf",
             "spark.ui.enabled=false",
             "--conf",
-            // Spark's default is ./spark-warehouse, which it creates even when nothing uses it.
-            "spark.sql.warehouse.dir=" + Path.of("target", "spark-warehouse").toAbsolutePath(),
-            "--conf",
             "spark.databricks.delta.snapshotPartitions=2",
             "--conf",
             "spark.sql.shuffle.partitions=4",
@@ -235,10 +232,13 @@ public final class Quickstart {
 
   /**
    * Compares each table this run wrote (from the run file the job leaves in the warehouse, so a
-   * prefix, a selection and tables of earlier runs are taken into account) with its index.
+   * prefix, a selection and tables of earlier runs are taken into account) with its index. Its
+   * Spark session keeps Spark's own warehouse in the run's warehouse, as the job does: a SQL
+   * statement on a table by path has Spark create that folder, which would otherwise be an empty
+   * target/spark-warehouse. Exits with code 1 when a table differs.
    */
-  private static void verify(LocalElasticsearch es, String warehouse) throws IOException {
-    SparkSession spark = LocalSpark.session();
+  public static void verify(LocalElasticsearch es, String warehouse) throws IOException {
+    SparkSession spark = LocalSpark.session(Path.of(warehouse));
     spark.conf().set("spark.sql.catalog.es", "io.eslake.spark.ElasticsearchCatalog");
     spark.conf().set("spark.sql.catalog.es.url", es.url());
     spark.conf().set("spark.sql.catalog.es.username", es.username());
