@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ public class RecordingProxy implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final Set<InetSocketAddress> connections = ConcurrentHashMap.newKeySet();
 
   public RecordingProxy(String targetUrl) throws IOException {
     this.target = URI.create(targetUrl);
@@ -56,8 +58,17 @@ public class RecordingProxy implements AutoCloseable {
     return List.copyOf(exchanges);
   }
 
+  /**
+   * How many connections requests came on so far: each has an address (client port) of its own, and
+   * requests on a kept-alive connection share it.
+   */
+  public int connections() {
+    return connections.size();
+  }
+
   public void clear() {
     exchanges.clear();
+    connections.clear();
   }
 
   @Override
@@ -81,6 +92,7 @@ public class RecordingProxy implements AutoCloseable {
               new String(body, StandardCharsets.UTF_8),
               exchange.getRequestHeaders().getFirst("Authorization"));
       exchanges.add(recorded);
+      connections.add(exchange.getRemoteAddress());
       forward(exchange, recorded, body);
     }
   }

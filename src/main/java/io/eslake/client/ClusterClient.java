@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The requests the connector sends to a cluster: listing, mappings, settings, counts and scroll
  * pages. One instance holds one connection pool; close it when done. Used on the driver for
- * planning and on executors for reading; it knows nothing of Spark.
+ * planning, where short calls share a pool ({@link #shared}), and on executors for reading, a pool
+ * per partition ({@link #connect}); it knows nothing of Spark.
  */
 public final class ClusterClient implements Closeable {
 
@@ -52,6 +53,8 @@ public final class ClusterClient implements Closeable {
 
   /** The cluster URLs that answered a request in this JVM, for the retry of a lost node. */
   private static final Set<String> REACHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static final AtomicLong SHARED_THREADS = new AtomicLong();
 
   /** The cluster's own words when a node holds as many scrolls as it may. */
   private static final java.util.regex.Pattern TOO_MANY_SCROLLS =
@@ -74,16 +77,35 @@ public final class ClusterClient implements Closeable {
   /** Requests sent again under the retry policy, for the read's metrics. */
   private final AtomicLong retries = new AtomicLong();
 
-  private ClusterClient(ConnectionSettings settings, RestClient rest) {
+  /** Whether this client is lent by {@link SharedClients}: closing it gives it back. */
+  private final boolean shared;
+
+  private ClusterClient(ConnectionSettings settings, RestClient rest, boolean shared) {
     this.settings = settings;
     this.rest = rest;
+    this.shared = shared;
     RequestOptions.Builder options = RequestOptions.DEFAULT.toBuilder();
     options.setHttpAsyncResponseConsumerFactory(pageBuffers);
     this.pageOptions = options.build();
   }
 
-  /** Builds a client; no request is sent until a method is called. */
+  /**
+   * Builds a client with a connection pool of its own, for a reader that keeps it for a whole
+   * partition; no request is sent until a method is called.
+   */
   public static ClusterClient connect(ConnectionSettings settings) {
+    return open(settings, false);
+  }
+
+  /**
+   * The driver's client for these settings, shared by short planning calls (see {@link
+   * SharedClients}); closing it gives it back rather than closing its pool.
+   */
+  public static ClusterClient shared(ConnectionSettings settings) {
+    return SharedClients.acquire(settings, wanted -> open(wanted, true));
+  }
+
+  private static ClusterClient open(ConnectionSettings settings, boolean shared) {
     HttpHost[] hosts =
         settings.nodes().stream()
             .map(uri -> new HttpHost(uri.getHost(), uri.getPort(), uri.getScheme()))
@@ -104,8 +126,22 @@ public final class ClusterClient implements Closeable {
             config
                 .setConnectTimeout(settings.connectTimeoutMillis())
                 .setSocketTimeout(settings.socketTimeoutMillis()));
-    builder.setHttpClientConfigCallback(http -> withTls(http, settings.tls()));
-    return new ClusterClient(settings, builder.build());
+    builder.setHttpClientConfigCallback(
+        http -> {
+          if (shared) {
+            // An idle shared pool is closed after a while; until then it must not keep the
+            // program from ending.
+            http.setThreadFactory(ClusterClient::daemonThread);
+          }
+          return withTls(http, settings.tls());
+        });
+    return new ClusterClient(settings, builder.build(), shared);
+  }
+
+  private static Thread daemonThread(Runnable task) {
+    Thread thread = new Thread(task, "eslake-shared-client-" + SHARED_THREADS.incrementAndGet());
+    thread.setDaemon(true);
+    return thread;
   }
 
   private static HttpAsyncClientBuilder withTls(HttpAsyncClientBuilder http, TlsTrust trust) {
@@ -536,6 +572,20 @@ public final class ClusterClient implements Closeable {
 
   @Override
   public void close() {
+    if (shared) {
+      SharedClients.release(this);
+    } else {
+      closePool();
+    }
+  }
+
+  /** Whether the connection pool still sends requests. */
+  boolean isRunning() {
+    return rest.isRunning();
+  }
+
+  /** Closes the connection pool. */
+  void closePool() {
     try {
       rest.close();
     } catch (IOException ignored) {

@@ -58,7 +58,7 @@ final class CountScan implements Scan, Batch {
   @Override
   public InputPartition[] planInputPartitions() {
     long count;
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
       count = client.count(index, query);
     }
     LOG.info("Counted {} documents in index '{}' with _count", count, index);

@@ -145,7 +145,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
   private ElasticsearchTable load(Identifier ident, TableListing.Entry entry)
       throws NoSuchTableException {
     String table = entry.name();
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
       Map<String, JsonNode> mappings = client.mappings(table);
       if (mappings.isEmpty()) {
         throw new NoSuchTableException(ident);
@@ -185,7 +185,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
     }
     ResolvedNames names;
     java.util.Set<String> unreadable;
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
       names = client.resolve("*", options.includeHidden());
       unreadable = client.unreadable(TableListing.candidates(names, options));
     }
@@ -220,7 +220,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
    * the error then says which privilege is missing, which helps more than "no such table".
    */
   private void requireNotRefused(String table) {
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
       client.mappings(table);
       client.requireReadable(table);
     } catch (ClusterException e) {

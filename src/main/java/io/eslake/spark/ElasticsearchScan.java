@@ -115,7 +115,7 @@ final class ElasticsearchScan implements Scan, Batch {
     ShardLayout layout;
     long documents;
     String server;
-    try (ClusterClient client = ClusterClient.connect(connection)) {
+    try (ClusterClient client = ClusterClient.shared(connection)) {
       layout = client.shardLayout(index);
       long recent = query == null ? recentCount.fresh() : -1;
       documents = recent >= 0 ? recent : client.count(index, query);

@@ -126,7 +126,7 @@ final class ElasticsearchScanBuilder
       return Set.of();
     }
     Set<String> single;
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
       single = AggregateProbe.oneValueColumns(client, index, paths);
     }
     LOG.info(
@@ -201,7 +201,7 @@ final class ElasticsearchScanBuilder
             .translate(aggregation, index, query(), options.pageSize());
     String refusal = outcome.reason();
     if (outcome.plan() != null) {
-      try (ClusterClient client = ClusterClient.connect(options.connection())) {
+      try (ClusterClient client = ClusterClient.shared(options.connection())) {
         refusal = AggregateProbe.check(client, outcome.plan(), outcome.columns());
       }
     }

@@ -54,7 +54,7 @@ final class ElasticsearchTable implements SupportsRead {
   @Override
   public Map<String, String> properties() {
     long documents;
-    try (ClusterClient client = ClusterClient.connect(options.connection())) {
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
       documents = client.count(index);
     }
     recentCount.record(documents);

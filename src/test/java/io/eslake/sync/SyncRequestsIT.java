@@ -83,6 +83,42 @@ class SyncRequestsIT extends IntegrationTest {
   }
 
   /**
+   * The driver's planning calls for all indices of a run share one connection pool: a sync of three
+   * indices one at a time comes on one connection for the listing, mappings, counts and shard
+   * layouts, plus one per scroll slice that an executor reads. With a pool per call (as before)
+   * each index's planning opened about six connections, each a TLS handshake over https.
+   */
+  @Test
+  void theDriversPlanningCallsShareOneConnection() throws IOException {
+    for (String index : List.of("requests-small-a", "requests-small-b")) {
+      admin().recreateIndex(index, "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"long\"}}}}");
+      admin().bulk(AdminClient.indexAction(index, 1) + "{\"n\":1}\n");
+      admin().refresh(index);
+    }
+    Path password = Files.writeString(warehouse.resolve("password"), es().password());
+    try (RecordingProxy proxy = new RecordingProxy(es().url())) {
+      SyncJobIT.Run run =
+          SyncJobIT.run(
+              "--url", proxy.url(),
+              "--username", es().username(),
+              "--password-file", password.toString(),
+              "--warehouse", warehouse.toString(),
+              "--parallelism", "1",
+              "--indices", "requests-movies,requests-small-a,requests-small-b");
+
+      assertEquals(0, run.code(), run.err() + run.out());
+      long slices =
+          proxy.exchanges().stream()
+              .filter(e -> e.method().equals("POST") && e.pathAndQuery().contains("_search?scroll"))
+              .count();
+      assertEquals(3, slices, "one slice per index");
+      assertTrue(
+          proxy.connections() <= 1 + slices,
+          proxy.connections() + " connections for " + proxy.exchanges().size() + " requests");
+    }
+  }
+
+  /**
    * The Spark jobs of a sync of one index, told apart by their call stacks. Creating the table runs
    * the write and the run history's append; replacing it adds Delta's rebuild of the state of the
    * version it replaces, to list the files it removes: an aggregate of the state (which caches it)
