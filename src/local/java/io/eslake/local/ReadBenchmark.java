@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eslake.sync.BatchedCommits;
 import io.eslake.sync.SyncJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -172,6 +173,8 @@ public final class ReadBenchmark {
     spark.conf().set(prefix + ".url", es.url());
     spark.conf().set(prefix + ".username", es.username());
     spark.conf().set(prefix + ".password", es.password());
+    // The many-indices experiment reads all of them through one alias.
+    spark.conf().set(prefix + ".include_aliases", "true");
   }
 
   private void runAll() throws Exception {
@@ -515,12 +518,82 @@ public final class ReadBenchmark {
         parallelAgain.cpuSeconds(),
         (double) parallelAgain.jobs() / count,
         sequentialAgain.seconds() / parallelAgain.seconds());
+    batched(prefix, count, sequential, sequentialAgain);
   }
 
-  /** One sync of the many indices: its time, the benchmark JVM's CPU time and the Spark jobs. */
-  private record ManyRun(double seconds, double cpuSeconds, long jobs) {}
+  /**
+   * The experiment of {@link BatchedCommits}: the same indices read by one Spark job through an
+   * alias and committed table by table through Delta's transaction API, created, replaced as Delta
+   * lists the replaced files, and replaced with the files listed from memory; each against the sync
+   * one after another of this run. Ten indices go through it first, for the JIT.
+   */
+  private void batched(String prefix, int count, ManyRun sequential, ManyRun sequentialAgain)
+      throws Exception {
+    String base = "batched-" + prefix.substring(0, prefix.length() - 1);
+    es.admin().send("POST", "/_aliases", aliasBody(prefix + "00*", base + "-warm-up"));
+    es.admin().send("POST", "/_aliases", aliasBody(prefix + "*", base));
+    BatchedCommits warmUp = new BatchedCommits(spark, fresh(work.resolve("many-batched-warm-up")));
+    Dataset<Row> warmUpRows = spark.table(CATALOG + ".`" + base + "-warm-up`");
+    warmUp.write(warmUpRows, false);
+    warmUp.write(warmUpRows, false);
+    warmUp.write(warmUpRows, true);
+    BatchedCommits batched = new BatchedCommits(spark, fresh(work.resolve("many-batched")));
+    Dataset<Row> rows = spark.table(CATALOG + ".`" + base + "`");
+    ManyRun created = timed(() -> expect(count, batched.write(rows, false)));
+    ManyRun replaced = timed(() -> expect(count, batched.write(rows, false)));
+    ManyRun replayed = timed(() -> expect(count, batched.write(rows, true)));
+    long first = batched.rows(prefix + "000");
+    if (first != 1000) {
+      throw new IllegalStateException("A batched table holds " + first + " rows, not 1000");
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Batched experiment (one Spark job for all %d indices, then a Delta commit per table):"
+            + " created in %.1f s (%.1f s CPU, %.2f Spark jobs per index), %.2f times as fast as"
+            + " one after another; replaced, Delta listing the old files, %.1f s (%.1f s CPU, %.2f"
+            + " jobs per index), %.2f times; replaced, old files listed from memory, %.1f s (%.1f"
+            + " s CPU, %.2f jobs per index), %.2f times%n",
+        count,
+        created.seconds(),
+        created.cpuSeconds(),
+        (double) created.jobs() / count,
+        sequential.seconds() / created.seconds(),
+        replaced.seconds(),
+        replaced.cpuSeconds(),
+        (double) replaced.jobs() / count,
+        sequentialAgain.seconds() / replaced.seconds(),
+        replayed.seconds(),
+        replayed.cpuSeconds(),
+        (double) replayed.jobs() / count,
+        sequentialAgain.seconds() / replayed.seconds());
+  }
 
-  private ManyRun manyRun(String pattern, int parallelism, Path warehouse) throws Exception {
+  private static String aliasBody(String indices, String alias) {
+    return "{\"actions\":[{\"add\":{\"index\":\"" + indices + "\",\"alias\":\"" + alias + "\"}}]}";
+  }
+
+  private static Path fresh(Path folder) throws IOException {
+    if (Files.exists(folder)) {
+      try (var paths = Files.walk(folder)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+    return Files.createDirectories(folder);
+  }
+
+  private static void expect(int tables, int committed) {
+    if (committed != tables) {
+      throw new IllegalStateException(committed + " tables committed, not " + tables);
+    }
+  }
+
+  /** A measured step. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** A step's time, the benchmark JVM's CPU time and the Spark jobs it ran. */
+  private ManyRun timed(Step step) throws Exception {
     AtomicLong jobs = new AtomicLong();
     SparkListener counter =
         new SparkListener() {
@@ -533,11 +606,18 @@ public final class ReadBenchmark {
     try {
       long start = System.nanoTime();
       long cpu = cpuNanos();
-      sync(pattern, parallelism, warehouse);
+      step.run();
       return new ManyRun((System.nanoTime() - start) / 1e9, (cpuNanos() - cpu) / 1e9, jobs.get());
     } finally {
       spark.sparkContext().removeSparkListener(counter);
     }
+  }
+
+  /** One sync of the many indices: its time, the benchmark JVM's CPU time and the Spark jobs. */
+  private record ManyRun(double seconds, double cpuSeconds, long jobs) {}
+
+  private ManyRun manyRun(String pattern, int parallelism, Path warehouse) throws Exception {
+    return timed(() -> sync(pattern, parallelism, warehouse));
   }
 
   private static void resetPeaks() {
