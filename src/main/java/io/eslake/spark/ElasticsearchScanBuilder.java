@@ -24,9 +24,13 @@ import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Collects what a query needs from an index before the scan is planned: the columns, the WHERE
@@ -79,7 +83,42 @@ final class ElasticsearchScanBuilder
       return;
     }
     boolean rescue = Arrays.stream(requiredSchema.fields()).anyMatch(FieldMetadata::isRescue);
-    this.readSchema = rescue ? tableSchema : requiredSchema;
+    this.readSchema = rescue ? tableSchema : withTableMetadata(requiredSchema, tableSchema);
+  }
+
+  /**
+   * The fields Spark asks for, each with the metadata of the table's field of that name, at every
+   * level. Spark rebuilds an object column it prunes to some sub-fields without the fields'
+   * metadata, which the decoder reads to place keys: without it {@code {"host.name": "x"}} found no
+   * object column {@code host} and {@code SELECT host.name} read null for such documents.
+   */
+  static StructType withTableMetadata(StructType wanted, StructType table) {
+    StructField[] fields = wanted.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      StructField field = fields[i];
+      Option<Object> at = table.getFieldIndex(field.name());
+      if (at.isDefined()) {
+        StructField known = table.fields()[(Integer) at.get()];
+        fields[i] =
+            new StructField(
+                field.name(),
+                withTableMetadata(field.dataType(), known.dataType()),
+                field.nullable(),
+                known.metadata());
+      }
+    }
+    return new StructType(fields);
+  }
+
+  private static DataType withTableMetadata(DataType wanted, DataType table) {
+    if (wanted instanceof StructType struct && table instanceof StructType known) {
+      return withTableMetadata(struct, known);
+    }
+    if (wanted instanceof ArrayType array && table instanceof ArrayType known) {
+      return new ArrayType(
+          withTableMetadata(array.elementType(), known.elementType()), array.containsNull());
+    }
+    return wanted;
   }
 
   /**

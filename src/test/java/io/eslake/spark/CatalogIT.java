@@ -179,6 +179,61 @@ class CatalogIT extends IntegrationTest {
     }
   }
 
+  /**
+   * A sub-field selected alone keeps the values written with dotted keys: {@code {"host.name": x}}
+   * fills {@code host.name} as {@code {"host": {"name": x}}} does, also when Spark prunes the
+   * object to the selected sub-field, in a filter, and without pushdown (a fresh-user trial found
+   * NULL for the dotted documents whenever only the sub-field was read).
+   */
+  @Test
+  void aSubFieldReadAloneKeepsValuesWrittenWithDottedKeys() {
+    admin()
+        .recreateIndex(
+            "cat-dotted",
+            "{\"mappings\":{\"properties\":{\"host\":{\"properties\":{\"name\":"
+                + "{\"type\":\"keyword\"}}},\"comments\":{\"type\":\"nested\",\"properties\":"
+                + "{\"author\":{\"type\":\"keyword\"}}}}}}");
+    admin()
+        .bulk(
+            "{\"index\":{\"_index\":\"cat-dotted\",\"_id\":\"d1\"}}\n"
+                + "{\"host.name\":\"web1\",\"comments.author\":\"ann\"}\n"
+                + "{\"index\":{\"_index\":\"cat-dotted\",\"_id\":\"d2\"}}\n"
+                + "{\"host\":{\"name\":\"web2\"},\"comments\":[{\"author\":\"bob\"}]}\n");
+    admin().refresh("cat-dotted");
+    String table = CATALOG + ".`cat-dotted`";
+    assertEquals(
+        List.of(RowFactory.create("d1", "web1"), RowFactory.create("d2", "web2")),
+        spark().sql("SELECT _id, host.name FROM " + table + " ORDER BY _id").collectAsList());
+    assertEquals(
+        List.of(RowFactory.create("d1", List.of("ann")), RowFactory.create("d2", List.of("bob"))),
+        spark()
+            .sql("SELECT _id, comments.author FROM " + table + " ORDER BY _id")
+            .collectAsList()
+            .stream()
+            .map(row -> RowFactory.create(row.getString(0), row.getList(1)))
+            .toList());
+    assertEquals(
+        List.of(RowFactory.create("d1", "web1")),
+        spark()
+            .sql("SELECT _id, host.name FROM " + table + " WHERE host.name = 'web1'")
+            .collectAsList());
+    registerCatalog("catalog_unpushed");
+    spark().conf().set("spark.sql.catalog.catalog_unpushed.pushdown_filters", "false");
+    spark().conf().set("spark.sql.catalog.catalog_unpushed.pushdown_aggregates", "false");
+    String unpushed = "catalog_unpushed.`cat-dotted`";
+    assertEquals(
+        List.of(RowFactory.create("d1")),
+        spark().sql("SELECT _id FROM " + unpushed + " WHERE host.name = 'web1'").collectAsList());
+    assertEquals(
+        List.of(RowFactory.create("web1", 1L), RowFactory.create("web2", 1L)),
+        spark()
+            .sql(
+                "SELECT host.name, count(*) FROM "
+                    + unpushed
+                    + " GROUP BY host.name ORDER BY host.name")
+            .collectAsList());
+  }
+
   @Test
   void countingFetchesNoSource() throws IOException {
     try (RecordingProxy proxy = new RecordingProxy(es().url())) {
