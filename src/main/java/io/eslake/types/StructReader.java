@@ -131,11 +131,41 @@ final class StructReader {
       readFlattened(key, parser, values, decoding);
     } else if (slot != null && slot.element != null && values[slot.ordinal] != null) {
       values[slot.ordinal] = concat(values[slot.ordinal], slot.reader.read(parser, decoding));
+    } else if (slot != null && values[slot.ordinal] != null) {
+      readAgain(slot, key, parser, values, decoding);
     } else if (slot != null) {
       values[slot.ordinal] = slot.reader.read(parser, decoding);
     } else if (key.indexOf('.') < 0 || !readDotted(key, parser, values, decoding)) {
       decoding.keepChild(path, key, parser);
     }
+  }
+
+  /**
+   * A second value for a column this document already filled: one field given twice, as a dotted
+   * key and inside an object ({@code {"a": {"c": 2}, "a.c": 3}}), which Elasticsearch indexes as
+   * two values. A list column takes both, in {@code _source} order; a column of one value keeps the
+   * first, and the second is several values in that column: kept in the rescue column, or failing
+   * the read when asked to.
+   */
+  private void readAgain(
+      Slot slot, String key, JsonParser parser, Object[] values, Decoding decoding)
+      throws IOException {
+    String fieldPath = path.isEmpty() ? key : path + "." + key;
+    if (values[slot.ordinal] instanceof GenericArrayData) {
+      Object more = slot.reader.read(parser, decoding);
+      values[slot.ordinal] =
+          more instanceof GenericArrayData
+              ? concat(values[slot.ordinal], more)
+              : values[slot.ordinal];
+      return;
+    }
+    decoding.sawArray(fieldPath);
+    decoding.reject(
+        fieldPath,
+        DecodeException.Kind.SEVERAL_VALUES,
+        "the document gives it a second value (the field is written both as a dotted key and"
+            + " inside an object) but its column holds one",
+        parser);
   }
 
   /** Reads an object's keys as the dotted names of fields mapped with subobjects: false. */
