@@ -237,7 +237,7 @@ public final class SyncJob {
    * none of the job's settings, also while the job runs.
    */
   static SparkSession jobSession(SparkSession caller) {
-    SparkSession own = caller.cloneSession();
+    SparkSession own = cloneOf(caller);
     JOB_DEFAULTS.forEach(
         (key, value) -> {
           if (!caller.conf().contains(key)) {
@@ -245,6 +245,18 @@ public final class SyncJob {
           }
         });
     return own;
+  }
+
+  /**
+   * Spark's copy of a session. Called by name: Spark 3.5 declares it on SparkSession, Spark 4 on
+   * its classic implementation only, and the sources compile against both (the spark4 profile).
+   */
+  private static SparkSession cloneOf(SparkSession caller) {
+    try {
+      return (SparkSession) caller.getClass().getMethod("cloneSession").invoke(caller);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("This Spark cannot copy a session: " + e, e);
+    }
   }
 
   /** What syncing one index gave: its result line and its history row. */
