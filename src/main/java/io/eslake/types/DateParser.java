@@ -67,6 +67,17 @@ public final class DateParser {
 
   /** A parser for a mapping's format, or for the default format when the mapping names none. */
   public static DateParser forFormat(String format) {
+    return forFormat(format, null);
+  }
+
+  /**
+   * A parser for a mapping's format and locale: the mapping's {@code locale} (a language tag such
+   * as {@code de}) gives the names of months and days its patterns read; the week rules stay the
+   * ones described at {@link #PATTERN_LOCALE}. No locale, or an empty one, reads the root locale's
+   * (English) names.
+   */
+  public static DateParser forFormat(String format, String locale) {
+    Locale names = locale == null || locale.isBlank() ? PATTERN_LOCALE : namesLocale(locale);
     String effective = format == null || format.isBlank() ? DEFAULT_FORMAT : format;
     List<Alternative> alternatives = new ArrayList<>();
     for (String part : effective.split("\\|\\|")) {
@@ -74,9 +85,23 @@ public final class DateParser {
       if (name.startsWith("8")) {
         name = name.substring(1);
       }
-      alternatives.add(alternative(name));
+      alternatives.add(alternative(name, names));
     }
     return new DateParser(effective, List.copyOf(alternatives));
+  }
+
+  /**
+   * A mapping's locale ({@code de}, {@code de_DE} or {@code de-DE}) with the pattern week rules.
+   */
+  private static Locale namesLocale(String locale) {
+    try {
+      return new Locale.Builder()
+          .setLanguageTag(locale.trim().replace('_', '-'))
+          .setExtension(Locale.UNICODE_LOCALE_EXTENSION, "rg-gbzzzz")
+          .build();
+    } catch (java.util.IllformedLocaleException e) {
+      throw new IllegalArgumentException("Cannot read date locale '" + locale + "'", e);
+    }
   }
 
   /**
@@ -123,7 +148,7 @@ public final class DateParser {
     return null;
   }
 
-  private static Alternative alternative(String name) {
+  private static Alternative alternative(String name, Locale names) {
     return switch (name) {
       case "epoch_millis" -> text -> epoch(text, 3);
       case "epoch_second" -> text -> epoch(text, 6);
@@ -133,7 +158,7 @@ public final class DateParser {
           boolean strict = name.startsWith("strict_");
           yield text -> IsoDates.parse(text, parts[0], parts[1], strict);
         }
-        yield pattern(NAMED_PATTERNS.getOrDefault(name, name));
+        yield pattern(NAMED_PATTERNS.getOrDefault(name, name), names);
       }
     };
   }
@@ -169,7 +194,7 @@ public final class DateParser {
     return value.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
   }
 
-  private static Alternative pattern(String pattern) {
+  private static Alternative pattern(String pattern, Locale names) {
     DateTimeFormatter formatter;
     try {
       DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder();
@@ -178,7 +203,7 @@ public final class DateParser {
       for (int i = 1; i < pieces.length; i++) {
         builder.appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).appendPattern(pieces[i]);
       }
-      formatter = builder.toFormatter(PATTERN_LOCALE).withResolverStyle(ResolverStyle.STRICT);
+      formatter = builder.toFormatter(names).withResolverStyle(ResolverStyle.STRICT);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "Cannot read date format '" + pattern + "': " + e.getMessage(), e);

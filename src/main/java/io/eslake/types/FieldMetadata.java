@@ -16,6 +16,9 @@ public final class FieldMetadata {
   /** The field's date format from the mapping, when it has one. */
   public static final String FORMAT = "es.format";
 
+  /** The locale a date field's format reads month and day names in, when its mapping names one. */
+  public static final String LOCALE = "es.locale";
+
   /** The field's key in {@code _source}, when it differs from the column name. */
   public static final String SOURCE_NAME = "es.name";
 
@@ -56,6 +59,7 @@ public final class FieldMetadata {
   static Metadata of(MappedField field) {
     MetadataBuilder builder = new MetadataBuilder().putString(TYPE, field.type());
     putIfPresent(builder, FORMAT, field.parameter("format"));
+    putIfPresent(builder, LOCALE, field.parameter("locale"));
     putIfPresent(builder, ELEMENT_TYPE, field.parameter("element_type"));
     if (field.type().equals("constant_keyword")) {
       putIfPresent(builder, VALUE, field.parameter("value"));
@@ -87,6 +91,11 @@ public final class FieldMetadata {
   /** The date format recorded on a column, or null. */
   public static String format(StructField field) {
     return text(field, FORMAT, null);
+  }
+
+  /** The locale recorded on a date column, or null for the default. */
+  public static String locale(StructField field) {
+    return text(field, LOCALE, null);
   }
 
   /** The key of a column's value in its {@code _source} object. */

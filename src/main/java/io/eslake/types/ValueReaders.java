@@ -87,7 +87,8 @@ final class ValueReaders {
       return Leaves.HALF_FLOAT;
     }
     if (type.equals(DataTypes.TimestampType)) {
-      return Leaves.timestamp(DateParser.forFormat(FieldMetadata.format(field)));
+      return Leaves.timestamp(
+          DateParser.forFormat(FieldMetadata.format(field), FieldMetadata.locale(field)));
     }
     Leaf scalar = scalar(type);
     if (scalar == null) {
