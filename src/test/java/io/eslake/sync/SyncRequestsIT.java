@@ -43,15 +43,8 @@ class SyncRequestsIT extends IntegrationTest {
 
   @Test
   void oneSyncOfOneIndexSendsEachPlanningRequestOnce() throws IOException {
-    Path password = Files.writeString(warehouse.resolve("password"), es().password());
     try (RecordingProxy proxy = new RecordingProxy(es().url())) {
-      SyncJobIT.Run run =
-          SyncJobIT.run(
-              "--url", proxy.url(),
-              "--username", es().username(),
-              "--password-file", password.toString(),
-              "--warehouse", warehouse.toString(),
-              "--indices", "requests-movies");
+      SyncJobIT.Run run = syncThrough(proxy, "--indices", "requests-movies");
 
       assertEquals(0, run.code(), run.err() + run.out());
       List<String> sent =
@@ -95,16 +88,14 @@ class SyncRequestsIT extends IntegrationTest {
       admin().bulk(AdminClient.indexAction(index, 1) + "{\"n\":1}\n");
       admin().refresh(index);
     }
-    Path password = Files.writeString(warehouse.resolve("password"), es().password());
     try (RecordingProxy proxy = new RecordingProxy(es().url())) {
       SyncJobIT.Run run =
-          SyncJobIT.run(
-              "--url", proxy.url(),
-              "--username", es().username(),
-              "--password-file", password.toString(),
-              "--warehouse", warehouse.toString(),
-              "--parallelism", "1",
-              "--indices", "requests-movies,requests-small-a,requests-small-b");
+          syncThrough(
+              proxy,
+              "--parallelism",
+              "1",
+              "--indices",
+              "requests-movies,requests-small-a,requests-small-b");
 
       assertEquals(0, run.code(), run.err() + run.out());
       long slices =
@@ -116,6 +107,20 @@ class SyncRequestsIT extends IntegrationTest {
           proxy.connections() <= 1 + slices,
           proxy.connections() + " connections for " + proxy.exchanges().size() + " requests");
     }
+  }
+
+  /** Runs the job through the proxy as the cluster's administrator, with the given arguments. */
+  private SyncJobIT.Run syncThrough(RecordingProxy proxy, String... arguments) throws IOException {
+    Path password = Files.writeString(warehouse.resolve("password"), es().password());
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(
+        List.of(
+            "--url", proxy.url(),
+            "--username", es().username(),
+            "--password-file", password.toString(),
+            "--warehouse", warehouse.toString()));
+    args.addAll(List.of(arguments));
+    return SyncJobIT.run(args.toArray(String[]::new));
   }
 
   /**
