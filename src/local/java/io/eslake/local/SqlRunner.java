@@ -157,7 +157,7 @@ public final class SqlRunner {
       rows = result.limit(MAX_ROWS + 1).collectAsList();
     } catch (Exception e) {
       // Spark's AnalysisException is checked in Java's eyes, though Scala throws it undeclared.
-      err.println("eslake sql: The statement failed: " + firstLine(e) + hint(firstLine(e)));
+      err.println("eslake sql: The statement failed: " + described(e) + hint(firstLine(e)));
       return 1;
     }
     if (columns.length == 0) {
@@ -267,10 +267,33 @@ public final class SqlRunner {
     return "";
   }
 
+  /**
+   * A failure in one line: its own first line, and its root cause's where that says something the
+   * first does not. Spark wraps a task's failure in one that names no document or field ("Task
+   * failed while writing rows"); the connector's error that does is the root cause.
+   */
+  static String described(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String top = firstLine(e);
+    String cause = firstLine(root);
+    if (root == e || top.contains(cause)) {
+      return top;
+    }
+    return top.isEmpty() ? cause : top + " (cause: " + cause + ")";
+  }
+
+  /** The first line of a failure's message that holds text, or its class's name. */
   private static String firstLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    for (String line : message.split("\n")) {
+      if (!line.isBlank()) {
+        return line.strip();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** The parameters for the header line; none of them is a secret (the password is in a file). */
