@@ -51,6 +51,13 @@ public final class FieldMetadata {
    */
   public static final String Z_ALLOWED = "es.z_allowed";
 
+  /**
+   * Set to false on number columns mapped with {@code coerce: false}, whose cluster refuses (or
+   * ignores, under {@code ignore_malformed}) a number given as a string and, for whole-number
+   * types, a number with a fraction.
+   */
+  public static final String COERCE = "es.coerce";
+
   /** The type recorded on the rescue column. */
   static final String RESCUE_TYPE = "_rescued";
 
@@ -72,6 +79,9 @@ public final class FieldMetadata {
     }
     if ("false".equals(field.parameter("ignore_z_value"))) {
       builder.putBoolean(Z_ALLOWED, false);
+    }
+    if ("false".equals(field.parameter("coerce"))) {
+      builder.putBoolean(COERCE, false);
     }
     return builder.build();
   }
@@ -96,6 +106,11 @@ public final class FieldMetadata {
   /** The locale recorded on a date column, or null for the default. */
   public static String locale(StructField field) {
     return text(field, LOCALE, null);
+  }
+
+  /** Whether a number column takes strings and cuts fractions, as Elasticsearch does by default. */
+  public static boolean coerces(StructField field) {
+    return !field.metadata().contains(COERCE) || field.metadata().getBoolean(COERCE);
   }
 
   /** The key of a column's value in its {@code _source} object. */

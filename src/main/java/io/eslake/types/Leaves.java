@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -42,6 +44,34 @@ final class Leaves {
    * (so 9.223372036854775807E18 is the largest long, as is the double a filtered read gives for
    * it); a numeric string exactly, with no white space, its fraction cut.
    */
+  /**
+   * A number column mapped with {@code coerce: false}: a string is refused, and so is a fraction in
+   * a whole-number column ({@code 7.5} in a long; {@code 7.0} is 7), as the cluster refuses them;
+   * other values are read by the column's own leaf.
+   */
+  static Leaf uncoerced(Leaf numbers, DataType type) {
+    boolean whole =
+        type.equals(DataTypes.LongType)
+            || type.equals(DataTypes.IntegerType)
+            || type.equals(DataTypes.ShortType)
+            || type.equals(DataTypes.ByteType);
+    if (!whole && !type.equals(DataTypes.DoubleType) && !type.equals(DataTypes.FloatType)) {
+      return numbers;
+    }
+    return (parser, decoding) -> {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_STRING) {
+        throw new Mismatch("a string, and the field is mapped with coerce: false");
+      }
+      if (whole
+          && token == JsonToken.VALUE_NUMBER_FLOAT
+          && parser.getDecimalValue().stripTrailingZeros().scale() > 0) {
+        throw new Mismatch("a number with a fraction, and the field is mapped with coerce: false");
+      }
+      return numbers.read(parser, decoding);
+    };
+  }
+
   static final Leaf LONG = (parser, decoding) -> NumberLeaves.longValue(parser);
 
   /**

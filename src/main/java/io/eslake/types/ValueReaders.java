@@ -95,7 +95,7 @@ final class ValueReaders {
       throw new IllegalArgumentException(
           "Cannot read column '" + path + "' of type " + type.simpleString());
     }
-    return scalar;
+    return FieldMetadata.coerces(field) ? scalar : Leaves.uncoerced(scalar, type);
   }
 
   private static Leaf scalar(DataType type) {
