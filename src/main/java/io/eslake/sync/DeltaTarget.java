@@ -115,9 +115,12 @@ final class DeltaTarget {
     return writtenRows(spark);
   }
 
-  /** Appends rows to the table, creating it when it does not exist. */
+  /**
+   * Appends rows to the table, creating it when it does not exist; columns the table lacks are
+   * added to it (a history table written by an earlier version).
+   */
   void append(Dataset<Row> rows) {
-    var writer = rows.write().format("delta").mode(SaveMode.Append);
+    var writer = rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true");
     if (byPath) {
       writer.save(display);
     } else {

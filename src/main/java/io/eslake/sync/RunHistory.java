@@ -36,7 +36,11 @@ final class RunHistory {
           .add("seconds", DataTypes.DoubleType, false)
           .add("bytes", DataTypes.LongType, false)
           .add("schema_changes", DataTypes.StringType, true)
-          .add("error", DataTypes.StringType, true);
+          .add("error", DataTypes.StringType, true)
+          .add(
+              "rescued",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false),
+              true);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -73,6 +77,12 @@ final class RunHistory {
       index.put("bytes", record.bytes());
       index.put("schema_changes", record.schemaChanges());
       index.put("error", record.error());
+      if (record.rescued() == null) {
+        index.putNull("rescued");
+      } else {
+        ObjectNode rescued = index.putObject("rescued");
+        record.rescued().forEach(rescued::put);
+      }
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -93,6 +103,9 @@ final class RunHistory {
         record.seconds(),
         record.bytes(),
         record.schemaChanges(),
-        record.error());
+        record.error(),
+        record.rescued() == null
+            ? null
+            : scala.collection.JavaConverters.mapAsScalaMap(record.rescued()));
   }
 }

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param schemaChanges how the table's columns changed: {@code created}, {@code none}, or the
  *     columns added, removed and changed
  * @param error the failure in one line, the reason an index was skipped ({@code closed}), or null
+ * @param rescued per field, how many documents had values kept in the rescue column; empty when
+ *     none, null when the index was not synced
  */
 record RunRecord(
     String runId,
@@ -30,7 +32,8 @@ record RunRecord(
     double seconds,
     long bytes,
     String schemaChanges,
-    String error) {
+    String error,
+    java.util.Map<String, Long> rescued) {
 
   static final String OK = "ok";
   static final String FAILED = "failed";

@@ -469,7 +469,15 @@ public final class SyncJob {
         result.seconds(),
         progress == null ? 0 : progress.bytes(),
         schemaChanges,
-        result.failed() ? result.error() : result.skipped());
+        result.failed() ? result.error() : result.skipped(),
+        result.succeeded() ? rescuedCounts(result) : null);
+  }
+
+  /** Per rescued field, the documents whose values the rescue column keeps, in field order. */
+  private static Map<String, Long> rescuedCounts(IndexResult result) {
+    Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    result.rescued().forEach(field -> counts.put(field.field(), field.documents()));
+    return counts;
   }
 
   /**

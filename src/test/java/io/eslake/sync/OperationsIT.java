@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import io.eslake.CapturedLogs;
 import io.eslake.IntegrationTest;
+import io.eslake.local.AdminClient;
 import io.eslake.local.RecordingProxy;
 import io.eslake.local.SampleData;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +28,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +52,48 @@ class OperationsIT extends IntegrationTest {
 
   private List<Row> history() {
     return SyncJobIT.delta(warehouse, "sync_runs").orderBy("started_at", "index").collectAsList();
+  }
+
+  /**
+   * The history and the JSON report say per field how many documents had values rescued, so a
+   * scheduled run's record shows it, not only its console; a history table written before that
+   * column existed takes it on the next run.
+   */
+  @Test
+  void theHistoryAndTheReportCountRescuedValuesAlsoInAnOlderHistoryTable() throws IOException {
+    admin()
+        .recreateIndex(
+            "ops-rescued",
+            "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\","
+                + "\"ignore_malformed\":true}}}}");
+    admin()
+        .bulk(
+            AdminClient.indexAction("ops-rescued", 1)
+                + "{\"n\":1}\n"
+                + AdminClient.indexAction("ops-rescued", 2)
+                + "{\"n\":\"many\"}\n"
+                + AdminClient.indexAction("ops-rescued", 3)
+                + "{\"n\":\"more\"}\n");
+    admin().refresh("ops-rescued");
+    StructType older =
+        new StructType(
+            java.util.Arrays.stream(RunHistory.SCHEMA.fields())
+                .filter(field -> !field.name().equals("rescued"))
+                .toArray(StructField[]::new));
+    spark()
+        .createDataFrame(List.of(), older)
+        .write()
+        .format("delta")
+        .save(warehouse.resolve("sync_runs").toString());
+    Path report = warehouse.resolve("run.json");
+
+    SyncJobIT.Run run = run("--indices", "ops-rescued", "--report", report.toString());
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    Row row = history().get(0);
+    assertEquals(Map.of("n", 2L), row.getJavaMap(row.fieldIndex("rescued")));
+    JsonNode written = new ObjectMapper().readTree(report.toFile());
+    assertEquals(2, written.path("indices").get(0).path("rescued").path("n").asLong());
   }
 
   @Test
