@@ -108,12 +108,21 @@ public final class Quickstart {
     }
   }
 
-  /** The password in a file only its owner reads, removed when the quickstart ends. */
+  /** The password in a file of this run's own under target/, removed when the quickstart ends. */
   private static Path passwordFile(String password) throws IOException {
-    Path file =
-        SqlRunner.secretFile(Path.of("target", "quickstart-password").toAbsolutePath(), password);
+    return passwordFile(Path.of("target").toAbsolutePath(), password);
+  }
+
+  /**
+   * The password in a new file in a folder, one only its owner reads, removed when this JVM ends.
+   * Each call makes a file of its own: a quickstart run against a cluster another run keeps running
+   * (--keep-running, then ESLAKE_URL) neither overwrites nor removes that run's file.
+   */
+  static Path passwordFile(Path folder, String password) throws IOException {
+    Files.createDirectories(folder);
+    Path file = Files.createTempFile(folder, "quickstart-password-", "");
     file.toFile().deleteOnExit();
-    return file;
+    return SqlRunner.secretFile(file, password);
   }
 
   /**
