@@ -150,6 +150,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
       if (mappings.isEmpty()) {
         throw new NoSuchTableException(ident);
       }
+      requireSource(entry, mappings);
       JsonNode mappingJson =
           mappings.size() == 1
               ? mappings.values().iterator().next()
@@ -327,6 +328,33 @@ public final class ElasticsearchCatalog implements TableCatalog {
         sampler.observe(parser);
       }
     };
+  }
+
+  /**
+   * A table whose index, or any index behind its data stream or alias, disables _source cannot be
+   * read: its documents have no source, so every column would be NULL. An index whose _source
+   * leaves fields out is read, with a warning naming its filter: those fields read NULL.
+   */
+  private static void requireSource(TableListing.Entry entry, Map<String, JsonNode> mappings) {
+    for (Map.Entry<String, JsonNode> index : mappings.entrySet()) {
+      if (IndexMapping.sourceDisabled(index.getValue())) {
+        throw new SourceDisabledException(entry.name(), entry.kind().label(), index.getKey());
+      }
+    }
+    for (Map.Entry<String, JsonNode> index : mappings.entrySet()) {
+      String filter = IndexMapping.sourceFilter(index.getValue());
+      if (!filter.isEmpty()) {
+        LOG.warn(
+            "Index '{}'{} keeps only part of each document in _source (its mapping's _source {}):"
+                + " the fields this leaves out are not in the documents read back, and their"
+                + " columns are NULL.",
+            index.getKey(),
+            index.getKey().equals(entry.name())
+                ? ""
+                : " of " + entry.kind().label() + " '" + entry.name() + "'",
+            filter);
+      }
+    }
   }
 
   /** Runtime fields are computed at search time and are not in _source: no column reads them. */

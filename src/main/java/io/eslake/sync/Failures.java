@@ -2,6 +2,7 @@ package io.eslake.sync;
 
 import io.eslake.client.ClusterException;
 import io.eslake.spark.ClosedIndexException;
+import io.eslake.spark.SourceDisabledException;
 import io.eslake.types.DecodeException;
 
 /**
@@ -18,6 +19,7 @@ final class Failures {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ClusterException
           || t instanceof ClosedIndexException
+          || t instanceof SourceDisabledException
           || t instanceof DecodeException
           || t instanceof UsageException
           || t instanceof IllegalArgumentException) {
