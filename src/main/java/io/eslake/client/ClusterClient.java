@@ -400,11 +400,16 @@ public final class ClusterClient implements Closeable {
     JsonNode body = json(request, Action.metadata("read the settings of '" + name + "'", name));
     int shards = 0;
     int maxSlices = Integer.MAX_VALUE;
-    for (JsonNode index : body) {
-      shards += setting(index, "index.number_of_shards", 1);
-      maxSlices = Math.min(maxSlices, setting(index, "index.max_slices_per_scroll", 1024));
+    List<String> indices = new ArrayList<>();
+    for (var fields = body.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> index = fields.next();
+      indices.add(index.getKey());
+      shards += setting(index.getValue(), "index.number_of_shards", 1);
+      maxSlices =
+          Math.min(maxSlices, setting(index.getValue(), "index.max_slices_per_scroll", 1024));
     }
-    return new ShardLayout(Math.max(1, shards), maxSlices == Integer.MAX_VALUE ? 1024 : maxSlices);
+    return new ShardLayout(
+        Math.max(1, shards), maxSlices == Integer.MAX_VALUE ? 1024 : maxSlices, indices);
   }
 
   /** A setting of one index, as set on it or else as the cluster's default. */
@@ -508,6 +513,22 @@ public final class ClusterClient implements Closeable {
    *     the index is still open, the failure is of another kind, or the question fails
    */
   public ClusterException explainLostRead(String name, ClusterException failure) {
+    return explainLostRead(name, List.of(), failure);
+  }
+
+  /**
+   * {@link #explainLostRead(String, ClusterException)} for a name that may stand for several
+   * indices: when the name is still there as a data stream or an alias, the indices that were
+   * behind it when the read was planned and are no longer among its indices are named as deleted
+   * during the read (a data stream's old backing index deleted by a retention policy). The same one
+   * request answers it: {@code _resolve/index} lists a stream's backing indices and an alias's
+   * indices.
+   *
+   * @param indices the concrete indices behind the name when the read was planned; empty when not
+   *     known
+   */
+  public ClusterException explainLostRead(
+      String name, List<String> indices, ClusterException failure) {
     if (!failure.indexMayBeGone()) {
       return failure;
     }
@@ -518,12 +539,28 @@ public final class ClusterClient implements Closeable {
       return failure;
     }
     boolean closed = now.indices().stream().anyMatch(i -> i.name().equals(name) && i.isClosed());
+    Optional<List<String>> stream =
+        now.dataStreams().stream()
+            .filter(d -> d.name().equals(name))
+            .findFirst()
+            .map(ResolvedNames.DataStream::backingIndices);
+    Optional<List<String>> alias =
+        now.aliases().stream()
+            .filter(a -> a.name().equals(name))
+            .findFirst()
+            .map(ResolvedNames.Alias::indices);
     boolean present =
-        now.indices().stream().anyMatch(i -> i.name().equals(name))
-            || now.aliases().stream().anyMatch(a -> a.name().equals(name))
-            || now.dataStreams().stream().anyMatch(d -> d.name().equals(name));
+        stream.isPresent()
+            || alias.isPresent()
+            || now.indices().stream().anyMatch(i -> i.name().equals(name));
     if (closed || !present) {
       return ClusterException.indexGoneMidRead(name, closed, failure);
+    }
+    List<String> members = stream.or(() -> alias).orElse(List.of(name));
+    List<String> deleted =
+        indices.stream().filter(i -> !i.equals(name) && !members.contains(i)).toList();
+    if (!deleted.isEmpty()) {
+      return ClusterException.indicesGoneMidRead(name, stream.isPresent(), deleted, failure);
     }
     return failure;
   }

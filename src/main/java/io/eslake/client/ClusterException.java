@@ -322,24 +322,62 @@ public final class ClusterException extends RuntimeException {
    * @param lost the failure the cluster answered with
    */
   static ClusterException indexGoneMidRead(String index, boolean closed, ClusterException lost) {
-    String what = closed ? "closed" : "deleted";
-    String why =
-        "it was "
-            + what
-            + " while it was being read (the cluster answered "
-            + lost.indexGoneSign
-            + ")";
     String advice =
         closed
             ? " Open it (POST /" + index + "/_open) and read it again."
             : " Read it again once it exists, or leave it out of the read.";
+    return goneMidRead("index", index, "it was", closed, lost, advice);
+  }
+
+  /**
+   * A read of a data stream or alias that is still there, some of whose indices were deleted after
+   * the read began (a retention policy deletes a stream's old backing indices): the cluster dropped
+   * the scroll's contexts on them and says so only as a lost scroll or failed shards.
+   *
+   * @param dataStream whether the name is a data stream, rather than an alias
+   * @param indices the indices behind the name that were deleted
+   * @param lost the failure the cluster answered with
+   */
+  static ClusterException indicesGoneMidRead(
+      String name, boolean dataStream, List<String> indices, ClusterException lost) {
+    String member = dataStream ? "backing ind" : "ind";
+    String named = String.join(", ", indices.stream().map(i -> "'" + i + "'").toList());
+    String subject =
+        indices.size() == 1
+            ? "its " + member + "ex " + named + " was"
+            : "its " + member + "ices " + named + " were";
+    String advice = " Read it again: a new read reads the " + member + "ices it has then.";
+    return goneMidRead(dataStream ? "data stream" : "alias", name, subject, false, lost, advice);
+  }
+
+  /**
+   * The failure of a read whose index, or some index behind the name read, was deleted or closed.
+   *
+   * @param kind what the name is: "index", "data stream", "alias"
+   * @param subject what was deleted or closed, with its verb: "it was", "its index 'x' was"
+   */
+  private static ClusterException goneMidRead(
+      String kind,
+      String name,
+      String subject,
+      boolean closed,
+      ClusterException lost,
+      String advice) {
     return new ClusterException(
         Kind.INCOMPLETE_READ,
-        "Cannot read index '"
-            + index
+        "Cannot read "
+            + kind
+            + " '"
+            + name
             + "' in full: "
-            + why
-            + ". The read stopped rather than return part of the index."
+            + subject
+            + " "
+            + (closed ? "closed" : "deleted")
+            + " while it was being read (the cluster answered "
+            + lost.indexGoneSign
+            + "). The read stopped rather than return part of the "
+            + kind
+            + "."
             + advice,
         lost);
   }

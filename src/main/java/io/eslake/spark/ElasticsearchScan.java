@@ -138,7 +138,7 @@ final class ElasticsearchScan implements Scan, Batch {
               slices,
               query,
               limit);
-      partitions.add(new SlicePartition(sliceQuery, connection));
+      partitions.add(new SlicePartition(sliceQuery, connection, layout.indices()));
     }
     LOG.info(
         "Planned read of index '{}' on {}: {} in {}, {} of up to {} documents per page, source"

@@ -6,6 +6,7 @@ import io.eslake.client.ScrollQuery;
 import io.eslake.client.SearchPage;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,15 +32,21 @@ final class ScrollPages implements Closeable {
 
   private final ClusterClient client;
   private final ScrollQuery query;
+  private final List<String> indices;
   private ExecutorService fetcher;
   private Future<SearchPage> ahead;
   private String scrollId;
   private long waitedNanos;
   private boolean closed;
 
-  ScrollPages(ClusterClient client, ScrollQuery query) {
+  /**
+   * @param indices the concrete indices behind the name read when the read was planned, to name
+   *     those deleted or closed during it
+   */
+  ScrollPages(ClusterClient client, ScrollQuery query, List<String> indices) {
     this.client = client;
     this.query = query;
+    this.indices = List.copyOf(indices);
   }
 
   /**
@@ -54,7 +61,7 @@ final class ScrollPages implements Closeable {
     try {
       return take();
     } catch (ClusterException e) {
-      throw client.explainLostRead(query.index(), e);
+      throw client.explainLostRead(query.index(), indices, e);
     }
   }
 

@@ -248,7 +248,8 @@ class PageAheadIT extends IntegrationTest {
     ScrollQuery query = new ScrollQuery(INDEX, List.of("n"), PAGE, "1m", 0, 1, null, limit);
     StructType schema =
         new StructType().add("_id", DataTypes.StringType).add("n", DataTypes.LongType);
-    SliceReader reader = new SliceReader(new SlicePartition(query, connection), schema, true);
+    SliceReader reader =
+        new SliceReader(new SlicePartition(query, connection, List.of(INDEX)), schema, true);
     opened.add(reader);
     return reader;
   }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An index deleted or closed while it is read, on the real cluster: a proxy in front of it deletes
- * (or closes) the index just before it forwards the read's first request for a next scroll page (or
- * a pushed aggregation's next page of groups). The cluster then answers as for a lost scroll (or a
- * missing index); the read must say what happened to the index.
+ * (or closes) the index, or a data stream's backing index, just before it forwards the read's first
+ * request for a next scroll page (or a pushed aggregation's next page of groups). The cluster then
+ * answers as for a lost scroll (or a missing index); the read must say what happened to the index.
  */
 class IndexGoneMidReadIT extends IntegrationTest {
 
@@ -81,6 +81,82 @@ class IndexGoneMidReadIT extends IntegrationTest {
     } finally {
       admin().raw("DELETE", "/" + index, null, "application/json");
     }
+  }
+
+  @Test
+  void aDataStreamThatLosesABackingIndexMidReadNamesTheIndexAndTheStream() throws IOException {
+    // The next page fails on the deleted index's shard only: the cluster answers failed shards.
+    assertNamesTheDeletedBackingIndex(false);
+  }
+
+  @Test
+  void aDataStreamWhoseScrollIsLostWithABackingIndexNamesItNotTheKeepAlive() throws IOException {
+    // As the cluster answers when every shard of the scroll lost its context (an expired scroll),
+    // the proxy answers the page after the hook deleted the backing index.
+    assertNamesTheDeletedBackingIndex(true);
+  }
+
+  /**
+   * Makes a data stream of two backing indices of 500 documents each, reads it in pages of 100, and
+   * deletes its first backing index (not the write index, which cannot be deleted) before the first
+   * next-page request; that page is then answered as a lost scroll when {@code wholeScrollLost}.
+   */
+  private static void assertNamesTheDeletedBackingIndex(boolean wholeScrollLost)
+      throws IOException {
+    // Unique per run: the test distribution cannot delete a data stream (see DiscoveryIT).
+    String stream = "gone-stream-" + Long.toString(System.nanoTime(), 36);
+    admin()
+        .send(
+            "PUT",
+            "/_index_template/gone-stream",
+            "{\"index_patterns\":[\"gone-stream-*\"],\"data_stream\":{},\"priority\":500,"
+                + "\"template\":{\"settings\":{\"number_of_replicas\":0},\"mappings\":"
+                + "{\"properties\":{\"@timestamp\":{\"type\":\"date\"},"
+                + "\"n\":{\"type\":\"long\"}}}}}");
+    admin().bulk(streamDocuments(stream, 0, 500));
+    admin().send("POST", "/" + stream + "/_rollover", null);
+    admin().bulk(streamDocuments(stream, 500, 500));
+    admin().refresh(stream);
+    String first =
+        admin()
+            .send("GET", "/_resolve/index/" + stream, null)
+            .path("data_streams")
+            .get(0)
+            .path("backing_indices")
+            .get(0)
+            .asText();
+
+    String message;
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(
+          FaultProxy.Request::isScrollPage, () -> admin().send("DELETE", "/" + first, null), 1);
+      if (wholeScrollLost) {
+        proxy.inject(FaultProxy.Request::isScrollPage, FaultProxy.Fault.SCROLL_CONTEXT_MISSING, 1);
+      }
+      message = readFailing(proxy, stream);
+      assertEquals("HOOK POST /_search/scroll", proxy.injected().get(0));
+    }
+
+    assertTrue(
+        message.contains(
+            "Cannot read data stream '"
+                + stream
+                + "' in full: its backing index '"
+                + first
+                + "' was deleted while it was being read"),
+        message);
+    assertTrue(message.contains("search_context_missing_exception"), message);
+    assertFalse(message.contains("scroll_keep_alive"), message);
+  }
+
+  /** Documents for a data stream, with a timestamp and a number n from {@code from}. */
+  private static String streamDocuments(String stream, int from, int count) {
+    StringBuilder bulk = new StringBuilder();
+    for (int n = from; n < from + count; n++) {
+      bulk.append("{\"create\":{\"_index\":\"").append(stream).append("\"}}\n");
+      bulk.append("{\"@timestamp\":\"2024-01-01T00:00:00Z\",\"n\":").append(n).append("}\n");
+    }
+    return bulk.toString();
   }
 
   @Test
