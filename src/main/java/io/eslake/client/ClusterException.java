@@ -192,10 +192,19 @@ public final class ClusterException extends RuntimeException {
         cause);
   }
 
+  /**
+   * A connection closed without an answer by a node this JVM reached before at that URL. Over plain
+   * HTTP the node may also have been switched to HTTPS since (it then closes plain connections), so
+   * the message names that too.
+   */
   static ClusterException closedMidRequest(String url, Throwable cause) {
     return incomplete(
         "an answer of " + url,
-        "the connection closed before the answer came (a node may have stopped)",
+        "the connection closed before the answer came (a node may have stopped"
+            + (url.startsWith("http://")
+                ? ", or it serves HTTPS now: then use an https:// URL"
+                : "")
+            + ")",
         cause);
   }
 
