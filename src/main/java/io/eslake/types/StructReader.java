@@ -129,8 +129,6 @@ final class StructReader {
       slot.struct.readInto(parser, ((GenericInternalRow) values[slot.ordinal]).values(), decoding);
     } else if (object && (slot == null || slot.struct == null) && dottedPrefixes.contains(key)) {
       readFlattened(key, parser, values, decoding);
-    } else if (slot != null && slot.element != null && values[slot.ordinal] != null) {
-      values[slot.ordinal] = concat(values[slot.ordinal], slot.reader.read(parser, decoding));
     } else if (slot != null && values[slot.ordinal] != null) {
       readAgain(slot, key, parser, values, decoding);
     } else if (slot != null) {
@@ -150,15 +148,12 @@ final class StructReader {
   private void readAgain(
       Slot slot, String key, JsonParser parser, Object[] values, Decoding decoding)
       throws IOException {
-    String fieldPath = path.isEmpty() ? key : path + "." + key;
     if (values[slot.ordinal] instanceof GenericArrayData) {
-      Object more = slot.reader.read(parser, decoding);
-      values[slot.ordinal] =
-          more instanceof GenericArrayData
-              ? concat(values[slot.ordinal], more)
-              : values[slot.ordinal];
+      // A list column (of objects, too) reads every value as a list, or null.
+      values[slot.ordinal] = concat(values[slot.ordinal], slot.reader.read(parser, decoding));
       return;
     }
+    String fieldPath = path.isEmpty() ? key : path + "." + key;
     decoding.sawArray(fieldPath);
     decoding.reject(
         fieldPath,
