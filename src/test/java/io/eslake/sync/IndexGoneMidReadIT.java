@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,19 +50,7 @@ class IndexGoneMidReadIT extends IntegrationTest {
           r -> r.path().equals("/" + index + "/_search") && r.body().contains("\"after\""),
           () -> admin().send("DELETE", "/" + index, null),
           1);
-      String catalog = registerCatalog("gone_aggregated", proxy.url());
-      Exception failure =
-          assertThrows(
-              Exception.class,
-              () ->
-                  spark()
-                      .read()
-                      .option("page_size", "100")
-                      .table(catalog + ".`" + index + "`")
-                      .groupBy("s")
-                      .count()
-                      .collectAsList());
-      message = Failures.oneLine(failure);
+      message = readFailing(proxy, index, rows -> rows.groupBy("s").count());
       assertEquals(List.of("HOOK POST /" + index + "/_search"), proxy.injected());
     }
 
@@ -206,16 +197,27 @@ class IndexGoneMidReadIT extends IntegrationTest {
 
   /** Reads every row of the index in pages of 100, one slice, and returns the failure's text. */
   private static String readFailing(FaultProxy proxy, String index) {
+    return readFailing(proxy, index, rows -> rows);
+  }
+
+  /**
+   * Runs a query on the index's rows, read in pages of 100 in one slice, and returns the failure's
+   * text.
+   */
+  private static String readFailing(
+      FaultProxy proxy, String index, UnaryOperator<Dataset<Row>> query) {
     String catalog = registerCatalog("gone_" + index.replace('-', '_'), proxy.url());
     Exception failure =
         assertThrows(
             Exception.class,
             () ->
-                spark()
-                    .read()
-                    .option("page_size", "100")
-                    .option("slices", "1")
-                    .table(catalog + ".`" + index + "`")
+                query
+                    .apply(
+                        spark()
+                            .read()
+                            .option("page_size", "100")
+                            .option("slices", "1")
+                            .table(catalog + ".`" + index + "`"))
                     .collectAsList());
     return Failures.oneLine(failure);
   }
