@@ -49,12 +49,6 @@ public final class ElasticsearchCatalog implements TableCatalog {
 
   private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchCatalog.class);
 
-  /**
-   * A table the cached listing lacks is looked up in a new listing, unless the cached one is
-   * younger than this: a statement that names a missing table then costs one listing, not two.
-   */
-  private static final long FRESH_ENOUGH_MILLIS = 100;
-
   private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
   private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
   private String name;
@@ -207,10 +201,16 @@ public final class ElasticsearchCatalog implements TableCatalog {
     return current;
   }
 
-  /** A table by name: from the cached listing, or a new one when the cache does not hold it. */
+  /**
+   * A table by name: from the cached listing, or from a new one when the cached listing lacks it
+   * (the index may have been made since, however recently). A listing made by this call is not
+   * asked twice.
+   */
   private TableListing.Entry listed(String table) {
-    TableListing.Entry entry = listing(false).entries().get(table);
-    if (entry == null && cached != null && !cached.isFresh(FRESH_ENOUGH_MILLIS)) {
+    TableListing before = cached;
+    TableListing current = listing(false);
+    TableListing.Entry entry = current.entries().get(table);
+    if (entry == null && current == before) {
       entry = listing(true).entries().get(table);
     }
     return entry;

@@ -301,6 +301,57 @@ public class DiscoveryIT extends IntegrationTest {
     assertEquals(12, spark().table(catalog + ".`" + STREAM + "`").count());
   }
 
+  /**
+   * An index made while the catalog was listing, so absent from a listing only milliseconds old, is
+   * still found: the proxy makes it after the cluster answered {@code _resolve/index} and before
+   * the privilege check that ends the listing.
+   */
+  @Test
+  void anIndexMadeJustAfterAListingIsFoundAtOnce() throws Exception {
+    String index = "disc-just-made";
+    admin().raw("DELETE", "/" + index + "?ignore_unavailable=true", null, "application/json");
+    java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (io.eslake.local.RecordingProxy proxy =
+        new io.eslake.local.RecordingProxy(es().url()) {
+          @Override
+          protected void beforeForward(java.net.http.HttpRequest.Builder request, Exchange sent) {
+            if (sent.pathAndQuery().startsWith("/_security/user/_has_privileges")
+                && armed.getAndSet(false)) {
+              admin().recreateIndex(index, "{\"settings\":{\"number_of_replicas\":0}}");
+            }
+          }
+        }) {
+      ElasticsearchCatalog catalog = new ElasticsearchCatalog();
+      Map<String, String> options = new java.util.HashMap<>();
+      options.put("url", proxy.url());
+      options.put("cache_ttl", "10m");
+      if (es().secured()) {
+        options.put("username", es().username());
+        options.put("password", es().password());
+      }
+      catalog.initialize(
+          "disc_just_made", new org.apache.spark.sql.util.CaseInsensitiveStringMap(options));
+      armed.set(true);
+
+      List<String> listed =
+          java.util.Arrays.stream(catalog.listTables(new String[0]))
+              .map(org.apache.spark.sql.connector.catalog.Identifier::name)
+              .toList();
+      long listedAt = System.nanoTime();
+      org.apache.spark.sql.connector.catalog.Table table =
+          catalog.loadTable(
+              org.apache.spark.sql.connector.catalog.Identifier.of(new String[0], index));
+      long millisAfterListing = (System.nanoTime() - listedAt) / 1_000_000;
+
+      assertFalse(armed.get(), "the proxy made the index during the listing");
+      assertFalse(listed.contains(index), "listed before the index was made: " + listed);
+      assertEquals(index, table.name(), "loaded " + millisAfterListing + " ms after the listing");
+    } finally {
+      admin().raw("DELETE", "/" + index + "?ignore_unavailable=true", null, "application/json");
+    }
+  }
+
   static Map<String, String> describe(String table) {
     return spark().sql("DESCRIBE " + table).collectAsList().stream()
         .filter(row -> !row.getString(0).isEmpty() && !row.getString(0).startsWith("#"))
