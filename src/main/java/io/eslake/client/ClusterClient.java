@@ -476,6 +476,24 @@ public final class ClusterClient implements Closeable {
     return answer;
   }
 
+  /**
+   * Checks that a later page of a paged aggregation was answered by as many shards as its first:
+   * with fewer, an index behind the name went away between the pages and the groups would be short
+   * without any shard failing.
+   *
+   * @param firstShards the {@code _shards.total} of the first page's answer
+   * @param indices the concrete indices behind the name when the read was planned, to name the one
+   *     that went away; empty when not known
+   * @return the page's {@code _shards.total}
+   */
+  public int checkSameShards(String name, List<String> indices, int firstShards, JsonNode answer) {
+    int now = answer.path("_shards").path("total").asInt(firstShards);
+    if (firstShards >= 0 && now < firstShards) {
+      throw explainLostRead(name, indices, ClusterException.shardsDropped(name, firstShards, now));
+    }
+    return now;
+  }
+
   /** Opens the scroll of one slice and returns its first page. */
   public SearchPage openScroll(ScrollQuery query) {
     Request request = searchRequest(query);

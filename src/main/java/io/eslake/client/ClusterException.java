@@ -280,6 +280,26 @@ public final class ClusterException extends RuntimeException {
     return incomplete("index '" + index + "'", why, null, lost);
   }
 
+  /**
+   * A later page of a paged aggregation was answered by fewer shards than the first: an index
+   * behind the name (a data stream's backing index, an alias's index) was deleted or closed between
+   * the pages, and the later pages lack its documents although no shard failed.
+   */
+  static ClusterException shardsDropped(String name, int first, int now) {
+    String why =
+        "a later page of its aggregation was answered by "
+            + now
+            + " of the "
+            + first
+            + " shards that answered the first (an index behind the name was deleted or closed"
+            + " during the read, so the later groups would lack its documents)";
+    return incomplete(
+        "'" + name + "'",
+        why,
+        null,
+        "_shards.total " + now + " on a later page, " + first + " on the first");
+  }
+
   static ClusterException timedOut(String index) {
     return incomplete("index '" + index + "'", "a page timed out on the cluster", null);
   }

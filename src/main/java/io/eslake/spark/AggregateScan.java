@@ -26,11 +26,18 @@ final class AggregateScan implements Scan, Batch {
 
   private final AggregatePlan plan;
   private final ConnectionSettings connection;
+  private final boolean severalIndices;
   private boolean announced;
+  private List<String> indices;
 
-  AggregateScan(AggregatePlan plan, ConnectionSettings connection) {
+  /**
+   * @param severalIndices whether the name stands for several indices (a data stream, an alias),
+   *     one of which may go away between two pages while the name stays
+   */
+  AggregateScan(AggregatePlan plan, ConnectionSettings connection, boolean severalIndices) {
     this.plan = plan;
     this.connection = connection;
+    this.severalIndices = severalIndices;
   }
 
   @Override
@@ -54,14 +61,25 @@ final class AggregateScan implements Scan, Batch {
     return this;
   }
 
+  /**
+   * The one partition. For a name of several indices read in pages of groups, the indices behind it
+   * are listed once here, so that a page answered by fewer shards can name the index that went
+   * away.
+   */
   @Override
-  public InputPartition[] planInputPartitions() {
+  public synchronized InputPartition[] planInputPartitions() {
     if (!announced) {
       // Spark may ask a scan for its partitions more than once while it plans one query.
       announced = true;
       LOG.info("Aggregating index '{}' on the cluster: {}", plan.index(), plan.describe());
+      indices = List.of();
+      if (severalIndices && !plan.groups().isEmpty()) {
+        try (ClusterClient client = ClusterClient.shared(connection)) {
+          indices = client.shardLayout(plan.index()).indices();
+        }
+      }
     }
-    return new InputPartition[] {new Aggregated(plan, connection)};
+    return new InputPartition[] {new Aggregated(plan, connection, indices)};
   }
 
   @Override
@@ -69,8 +87,12 @@ final class AggregateScan implements Scan, Batch {
     return new AggregateReaderFactory();
   }
 
-  /** The plan, carried to the executor that asks for it. */
-  record Aggregated(AggregatePlan plan, ConnectionSettings connection) implements InputPartition {}
+  /**
+   * The plan, carried to the executor that asks for it, with the indices behind the name when it
+   * was planned (empty for one index).
+   */
+  record Aggregated(AggregatePlan plan, ConnectionSettings connection, List<String> indices)
+      implements InputPartition {}
 
   /** Makes the reader of the one partition. */
   static final class AggregateReaderFactory implements PartitionReaderFactory {
@@ -84,11 +106,14 @@ final class AggregateScan implements Scan, Batch {
    * Reads the groups page by page; the client is opened with the first page and closed with the
    * reader. Each page is asked with the previous page's {@code after_key}. A page that fails
    * because the index was deleted or closed during the read says so (see {@link
-   * ClusterClient#explainLostRead}).
+   * ClusterClient#explainLostRead}), and so does a page answered by fewer shards than the first, as
+   * when a data stream's backing index is deleted between two pages.
    */
   static final class AggregateReader implements PartitionReader<InternalRow> {
     private final AggregatePlan plan;
     private final ConnectionSettings connection;
+    private final List<String> indices;
+    private int shards = -1;
     private ClusterClient client;
     private Iterator<InternalRow> page = List.<InternalRow>of().iterator();
     private JsonNode after;
@@ -98,6 +123,7 @@ final class AggregateScan implements Scan, Batch {
     AggregateReader(Aggregated partition) {
       this.plan = partition.plan();
       this.connection = partition.connection();
+      this.indices = partition.indices();
     }
 
     @Override
@@ -123,6 +149,7 @@ final class AggregateScan implements Scan, Batch {
         // An index deleted or closed since the plan was made is named, as a scroll read names it.
         throw client.explainLostRead(plan.index(), e);
       }
+      shards = client.checkSameShards(plan.index(), indices, shards, answer);
       asked = true;
       page = plan.rows(answer).iterator();
       after = plan.after(answer);

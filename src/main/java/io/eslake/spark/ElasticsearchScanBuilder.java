@@ -3,6 +3,7 @@ package io.eslake.spark;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eslake.client.ClusterClient;
 import io.eslake.types.FieldMetadata;
+import io.eslake.types.SchemaConverter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -270,7 +271,10 @@ final class ElasticsearchScanBuilder
       return new CountScan(index, query, options);
     }
     if (aggregate != null) {
-      return new AggregateScan(aggregate, options.connection());
+      return new AggregateScan(
+          aggregate,
+          options.connection(),
+          Arrays.asList(tableSchema.fieldNames()).contains(SchemaConverter.INDEX_COLUMN));
     }
     return new ElasticsearchScan(
         index, tableSchema, readSchema, options, query, limit, aggregateRefusal, recentCount);

@@ -94,28 +94,9 @@ class IndexGoneMidReadIT extends IntegrationTest {
    */
   private static void assertNamesTheDeletedBackingIndex(boolean wholeScrollLost)
       throws IOException {
-    // Unique per run: the test distribution cannot delete a data stream (see DiscoveryIT).
-    String stream = "gone-stream-" + Long.toString(System.nanoTime(), 36);
-    admin()
-        .send(
-            "PUT",
-            "/_index_template/gone-stream",
-            "{\"index_patterns\":[\"gone-stream-*\"],\"data_stream\":{},\"priority\":500,"
-                + "\"template\":{\"settings\":{\"number_of_replicas\":0},\"mappings\":"
-                + "{\"properties\":{\"@timestamp\":{\"type\":\"date\"},"
-                + "\"n\":{\"type\":\"long\"}}}}}");
-    admin().bulk(streamDocuments(stream, 0, 500));
-    admin().send("POST", "/" + stream + "/_rollover", null);
-    admin().bulk(streamDocuments(stream, 500, 500));
-    admin().refresh(stream);
-    String first =
-        admin()
-            .send("GET", "/_resolve/index/" + stream, null)
-            .path("data_streams")
-            .get(0)
-            .path("backing_indices")
-            .get(0)
-            .asText();
+    String[] made = streamOfTwoBackingIndices();
+    String stream = made[0];
+    String first = made[1];
 
     String message;
     try (FaultProxy proxy = new FaultProxy(es().url())) {
@@ -138,6 +119,69 @@ class IndexGoneMidReadIT extends IntegrationTest {
         message);
     assertTrue(message.contains("search_context_missing_exception"), message);
     assertFalse(message.contains("scroll_keep_alive"), message);
+  }
+
+  /**
+   * A pushed aggregation over a data stream pages its groups; a backing index deleted between two
+   * pages (a retention policy's delete) leaves the later pages short of its documents while every
+   * shard still answers. The read must fail naming the index, not return short groups.
+   */
+  @Test
+  void aPushedAggregationOfADataStreamThatLosesABackingIndexBetweenPagesNamesIt()
+      throws IOException {
+    String[] made = streamOfTwoBackingIndices();
+    String stream = made[0];
+    String first = made[1];
+    String message;
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(
+          r -> r.path().equals("/" + stream + "/_search") && r.body().contains("\"after\""),
+          () -> admin().send("DELETE", "/" + first, null),
+          1);
+      message = readFailing(proxy, stream, rows -> rows.groupBy("n").count());
+      assertEquals(List.of("HOOK POST /" + stream + "/_search"), proxy.injected());
+    }
+
+    assertTrue(
+        message.contains(
+            "Cannot read data stream '"
+                + stream
+                + "' in full: its backing index '"
+                + first
+                + "' was deleted while it was being read"),
+        message);
+  }
+
+  /**
+   * A data stream of two backing indices, 500 documents each (n 0-499 in the first, 500-999 in the
+   * second), with a name unique per run: the test distribution cannot delete a data stream (see
+   * DiscoveryIT).
+   *
+   * @return the stream's name and its first backing index's
+   */
+  private static String[] streamOfTwoBackingIndices() {
+    String stream = "gone-stream-" + Long.toString(System.nanoTime(), 36);
+    admin()
+        .send(
+            "PUT",
+            "/_index_template/gone-stream",
+            "{\"index_patterns\":[\"gone-stream-*\"],\"data_stream\":{},\"priority\":500,"
+                + "\"template\":{\"settings\":{\"number_of_replicas\":0},\"mappings\":"
+                + "{\"properties\":{\"@timestamp\":{\"type\":\"date\"},"
+                + "\"n\":{\"type\":\"long\"}}}}}");
+    admin().bulk(streamDocuments(stream, 0, 500));
+    admin().send("POST", "/" + stream + "/_rollover", null);
+    admin().bulk(streamDocuments(stream, 500, 500));
+    admin().refresh(stream);
+    String first =
+        admin()
+            .send("GET", "/_resolve/index/" + stream, null)
+            .path("data_streams")
+            .get(0)
+            .path("backing_indices")
+            .get(0)
+            .asText();
+    return new String[] {stream, first};
   }
 
   /** Documents for a data stream, with a timestamp and a number n from {@code from}. */
