@@ -538,9 +538,9 @@ public final class ClusterClient implements Closeable {
    * {@link #explainLostRead(String, ClusterException)} for a name that may stand for several
    * indices: when the name is still there as a data stream or an alias, the indices that were
    * behind it when the read was planned and are no longer among its indices are named as deleted
-   * during the read (a data stream's old backing index deleted by a retention policy). The same one
-   * request answers it: {@code _resolve/index} lists a stream's backing indices and an alias's
-   * indices.
+   * during the read (a data stream's old backing index deleted by a retention policy), and those
+   * now closed as closed. The same one request answers it: {@code _resolve/index} lists a stream's
+   * backing indices and an alias's indices, and which indices are closed.
    *
    * @param indices the concrete indices behind the name when the read was planned; empty when not
    *     known
@@ -578,9 +578,34 @@ public final class ClusterClient implements Closeable {
     List<String> deleted =
         indices.stream().filter(i -> !i.equals(name) && !members.contains(i)).toList();
     if (!deleted.isEmpty()) {
-      return ClusterException.indicesGoneMidRead(name, stream.isPresent(), deleted, failure);
+      return ClusterException.indicesGoneMidRead(name, stream.isPresent(), deleted, false, failure);
+    }
+    List<String> closedMembers =
+        closedAmong(indices.stream().filter(i -> !i.equals(name)).toList());
+    if (!closedMembers.isEmpty()) {
+      return ClusterException.indicesGoneMidRead(
+          name, stream.isPresent(), closedMembers, true, failure);
     }
     return failure;
+  }
+
+  /**
+   * Which of these indices are closed now, by one {@code _resolve/index} of their names (a data
+   * stream's answer lists its backing indices without saying which are closed); none when the
+   * question fails.
+   */
+  private List<String> closedAmong(List<String> names) {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return resolve(String.join(",", names), true).indices().stream()
+          .filter(ResolvedNames.Index::isClosed)
+          .map(ResolvedNames.Index::name)
+          .toList();
+    } catch (ClusterException e) {
+      return List.of();
+    }
   }
 
   /**

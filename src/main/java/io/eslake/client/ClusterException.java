@@ -364,19 +364,33 @@ public final class ClusterException extends RuntimeException {
    * the scroll's contexts on them and says so only as a lost scroll or failed shards.
    *
    * @param dataStream whether the name is a data stream, rather than an alias
-   * @param indices the indices behind the name that were deleted
+   * @param indices the indices behind the name that were deleted, or closed
+   * @param closed whether they were closed, rather than deleted
    * @param lost the failure the cluster answered with
    */
   static ClusterException indicesGoneMidRead(
-      String name, boolean dataStream, List<String> indices, ClusterException lost) {
+      String name,
+      boolean dataStream,
+      List<String> indices,
+      boolean closed,
+      ClusterException lost) {
     String member = dataStream ? "backing ind" : "ind";
     String named = String.join(", ", indices.stream().map(i -> "'" + i + "'").toList());
     String subject =
         indices.size() == 1
             ? "its " + member + "ex " + named + " was"
             : "its " + member + "ices " + named + " were";
-    String advice = " Read it again: a new read reads the " + member + "ices it has then.";
-    return goneMidRead(dataStream ? "data stream" : "alias", name, subject, false, lost, advice);
+    String advice =
+        closed
+            ? " Open "
+                + (indices.size() == 1 ? "it" : "them")
+                + " (POST /"
+                + String.join(",", indices)
+                + "/_open) and read the "
+                + (dataStream ? "data stream" : "alias")
+                + " again."
+            : " Read it again: a new read reads the " + member + "ices it has then.";
+    return goneMidRead(dataStream ? "data stream" : "alias", name, subject, closed, lost, advice);
   }
 
   /**

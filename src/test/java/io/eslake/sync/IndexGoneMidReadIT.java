@@ -121,6 +121,34 @@ class IndexGoneMidReadIT extends IntegrationTest {
     assertFalse(message.contains("scroll_keep_alive"), message);
   }
 
+  @Test
+  void aDataStreamWhoseBackingIndexIsClosedMidReadNamesItAndHowToOpenIt() throws IOException {
+    String[] made = streamOfTwoBackingIndices();
+    String stream = made[0];
+    String first = made[1];
+    String message;
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(
+          FaultProxy.Request::isScrollPage,
+          () -> admin().send("POST", "/" + first + "/_close", null),
+          1);
+      message = readFailing(proxy, stream);
+      assertEquals("HOOK POST /_search/scroll", proxy.injected().get(0));
+    } finally {
+      admin().raw("DELETE", "/" + first + "?ignore_unavailable=true", null, "application/json");
+    }
+
+    assertTrue(
+        message.contains(
+            "Cannot read data stream '"
+                + stream
+                + "' in full: its backing index '"
+                + first
+                + "' was closed while it was being read"),
+        message);
+    assertTrue(message.contains("POST /" + first + "/_open"), message);
+  }
+
   /**
    * A pushed aggregation over a data stream pages its groups; a backing index deleted between two
    * pages (a retention policy's delete) leaves the later pages short of its documents while every
