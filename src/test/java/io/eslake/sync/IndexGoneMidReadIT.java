@@ -43,16 +43,7 @@ class IndexGoneMidReadIT extends IntegrationTest {
   void aPushedAggregationOfAnIndexDeletedBetweenTwoPagesSaysItWasDeleted() throws IOException {
     String index = "gone-aggregated";
     FaultIT.createIndex(index, 1_000);
-    String message;
-    try (FaultProxy proxy = new FaultProxy(es().url())) {
-      // The composite aggregation's second page is the first request that carries an after key.
-      proxy.beforeForwarding(
-          r -> r.path().equals("/" + index + "/_search") && r.body().contains("\"after\""),
-          () -> admin().send("DELETE", "/" + index, null),
-          1);
-      message = readFailing(proxy, index, rows -> rows.groupBy("s").count());
-      assertEquals(List.of("HOOK POST /" + index + "/_search"), proxy.injected());
-    }
+    String message = groupedFailingWhileDeleting(index, "s", index);
 
     assertTrue(message.contains(said(index, "deleted")), message);
     assertTrue(message.contains("index_not_found_exception"), message);
@@ -98,27 +89,31 @@ class IndexGoneMidReadIT extends IntegrationTest {
     String stream = made[0];
     String first = made[1];
 
-    String message;
+    String message =
+        streamReadFailingWhile(
+            stream, () -> admin().send("DELETE", "/" + first, null), wholeScrollLost);
+
+    assertTrue(message.contains(saidOfStream(stream, first, "deleted")), message);
+    assertTrue(message.contains("search_context_missing_exception"), message);
+    assertFalse(message.contains("scroll_keep_alive"), message);
+  }
+
+  /**
+   * Reads a data stream through a proxy that runs the action before the first next-page request,
+   * and answers that page as a lost scroll when {@code wholeScrollLost}; returns the failure's
+   * text.
+   */
+  private static String streamReadFailingWhile(
+      String stream, Runnable action, boolean wholeScrollLost) throws IOException {
     try (FaultProxy proxy = new FaultProxy(es().url())) {
-      proxy.beforeForwarding(
-          FaultProxy.Request::isScrollPage, () -> admin().send("DELETE", "/" + first, null), 1);
+      proxy.beforeForwarding(FaultProxy.Request::isScrollPage, action, 1);
       if (wholeScrollLost) {
         proxy.inject(FaultProxy.Request::isScrollPage, FaultProxy.Fault.SCROLL_CONTEXT_MISSING, 1);
       }
-      message = readFailing(proxy, stream);
+      String message = readFailing(proxy, stream);
       assertEquals("HOOK POST /_search/scroll", proxy.injected().get(0));
+      return message;
     }
-
-    assertTrue(
-        message.contains(
-            "Cannot read data stream '"
-                + stream
-                + "' in full: its backing index '"
-                + first
-                + "' was deleted while it was being read"),
-        message);
-    assertTrue(message.contains("search_context_missing_exception"), message);
-    assertFalse(message.contains("scroll_keep_alive"), message);
   }
 
   @Test
@@ -127,25 +122,15 @@ class IndexGoneMidReadIT extends IntegrationTest {
     String stream = made[0];
     String first = made[1];
     String message;
-    try (FaultProxy proxy = new FaultProxy(es().url())) {
-      proxy.beforeForwarding(
-          FaultProxy.Request::isScrollPage,
-          () -> admin().send("POST", "/" + first + "/_close", null),
-          1);
-      message = readFailing(proxy, stream);
-      assertEquals("HOOK POST /_search/scroll", proxy.injected().get(0));
+    try {
+      message =
+          streamReadFailingWhile(
+              stream, () -> admin().send("POST", "/" + first + "/_close", null), false);
     } finally {
       admin().raw("DELETE", "/" + first + "?ignore_unavailable=true", null, "application/json");
     }
 
-    assertTrue(
-        message.contains(
-            "Cannot read data stream '"
-                + stream
-                + "' in full: its backing index '"
-                + first
-                + "' was closed while it was being read"),
-        message);
+    assertTrue(message.contains(saidOfStream(stream, first, "closed")), message);
     assertTrue(message.contains("POST /" + first + "/_open"), message);
   }
 
@@ -160,24 +145,9 @@ class IndexGoneMidReadIT extends IntegrationTest {
     String[] made = streamOfTwoBackingIndices();
     String stream = made[0];
     String first = made[1];
-    String message;
-    try (FaultProxy proxy = new FaultProxy(es().url())) {
-      proxy.beforeForwarding(
-          r -> r.path().equals("/" + stream + "/_search") && r.body().contains("\"after\""),
-          () -> admin().send("DELETE", "/" + first, null),
-          1);
-      message = readFailing(proxy, stream, rows -> rows.groupBy("n").count());
-      assertEquals(List.of("HOOK POST /" + stream + "/_search"), proxy.injected());
-    }
+    String message = groupedFailingWhileDeleting(stream, "n", first);
 
-    assertTrue(
-        message.contains(
-            "Cannot read data stream '"
-                + stream
-                + "' in full: its backing index '"
-                + first
-                + "' was deleted while it was being read"),
-        message);
+    assertTrue(message.contains(saidOfStream(stream, first, "deleted")), message);
   }
 
   /**
@@ -257,6 +227,24 @@ class IndexGoneMidReadIT extends IntegrationTest {
     }
   }
 
+  /**
+   * Counts the rows of a name grouped by a column, an aggregation pushed to the cluster and paged,
+   * through a proxy that deletes an index just before the second page, and returns the failure's
+   * text. The composite aggregation's second page is the first request that carries an after key.
+   */
+  private static String groupedFailingWhileDeleting(String name, String column, String deleted)
+      throws IOException {
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(
+          r -> r.path().equals("/" + name + "/_search") && r.body().contains("\"after\""),
+          () -> admin().send("DELETE", "/" + deleted, null),
+          1);
+      String message = readFailing(proxy, name, rows -> rows.groupBy(column).count());
+      assertEquals(List.of("HOOK POST /" + name + "/_search"), proxy.injected());
+      return message;
+    }
+  }
+
   /** Reads the index through a proxy that runs the action before the first next-page request. */
   private static String readFailingWhile(String index, Runnable action) throws IOException {
     try (FaultProxy proxy = new FaultProxy(es().url())) {
@@ -292,6 +280,17 @@ class IndexGoneMidReadIT extends IntegrationTest {
                             .table(catalog + ".`" + index + "`"))
                     .collectAsList());
     return Failures.oneLine(failure);
+  }
+
+  /** What the failure says of a data stream whose backing index was deleted or closed. */
+  private static String saidOfStream(String stream, String backing, String what) {
+    return "Cannot read data stream '"
+        + stream
+        + "' in full: its backing index '"
+        + backing
+        + "' was "
+        + what
+        + " while it was being read";
   }
 
   /** What the failure says of an index deleted or closed during its read. */
