@@ -114,6 +114,7 @@ public final class ElasticsearchCatalog implements TableCatalog {
     TableListing.Entry entry = listed(ident.name());
     if (entry == null) {
       requireNotRefused(ident.name());
+      requireNotLeftOut(ident.name());
       throw new NoSuchTableException(ident);
     }
     if (entry.closed()) {
@@ -228,6 +229,89 @@ public final class ElasticsearchCatalog implements TableCatalog {
       if (e.kind() == ClusterException.Kind.PERMISSION) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * A name the listing lacks may be one the cluster has but the catalog's options leave out: the
+   * error then names the option that would list it. Asks {@code _resolve/index} about that one
+   * name; says nothing when the question fails.
+   *
+   * @throws TableNotListedException when the name is an alias without include_aliases, a hidden
+   *     index without include_hidden, or not selected by the options include and exclude
+   */
+  private void requireNotLeftOut(String table) {
+    ResolvedNames resolved;
+    try (ClusterClient client = ClusterClient.shared(options.connection())) {
+      resolved = client.resolve(table, true);
+    } catch (ClusterException e) {
+      return;
+    }
+    java.util.Optional<ResolvedNames.Alias> alias =
+        resolved.aliases().stream().filter(a -> a.name().equals(table)).findFirst();
+    boolean hidden =
+        resolved.indices().stream().anyMatch(i -> i.name().equals(table) && i.isHidden());
+    boolean exists =
+        alias.isPresent()
+            || resolved.indices().stream().anyMatch(i -> i.name().equals(table))
+            || resolved.dataStreams().stream().anyMatch(d -> d.name().equals(table));
+    String prefix = "spark.sql.catalog." + name + ".";
+    if (alias.isPresent() && !options.includeAliases()) {
+      throw new TableNotListedException(
+          name,
+          table,
+          "'"
+              + table
+              + "' is an alias (of "
+              + String.join(", ", alias.get().indices())
+              + "), and the catalog lists aliases only when its option "
+              + ConnectorOptions.INCLUDE_ALIASES.name()
+              + " is true",
+          prefix + ConnectorOptions.INCLUDE_ALIASES.name() + "=true");
+    }
+    if (hidden && !options.includeHidden()) {
+      throw new TableNotListedException(
+          name,
+          table,
+          "'"
+              + table
+              + "' is a hidden index, and the catalog lists hidden indices only when its option "
+              + ConnectorOptions.INCLUDE_HIDDEN.name()
+              + " is true",
+          prefix + ConnectorOptions.INCLUDE_HIDDEN.name() + "=true");
+    }
+    if (exists && !NameSelection.of(options.include(), options.exclude()).matches(table)) {
+      throw new TableNotListedException(
+          name,
+          table,
+          "the catalog's options "
+              + ConnectorOptions.INCLUDE.name()
+              + " "
+              + options.include()
+              + " and "
+              + ConnectorOptions.EXCLUDE.name()
+              + " "
+              + options.exclude()
+              + " leave it out",
+          prefix
+              + ConnectorOptions.INCLUDE.name()
+              + " or "
+              + prefix
+              + ConnectorOptions.EXCLUDE.name());
+    }
+  }
+
+  /**
+   * Whether a table exists: a name the catalog's options leave out does not, here, though loading
+   * it says why.
+   */
+  @Override
+  public boolean tableExists(Identifier ident) {
+    try {
+      loadTable(ident);
+      return true;
+    } catch (NoSuchTableException | TableNotListedException e) {
+      return false;
     }
   }
 

@@ -174,7 +174,16 @@ public class DiscoveryIT extends IntegrationTest {
     String withAliases = catalog("disc_alias", Map.of("include_aliases", "true"));
 
     assertTrue(tables(withAliases).contains("disc-all"), tables(withAliases).toString());
-    assertFalse(tables(catalog("disc_no_alias", Map.of())).contains("disc-all"));
+    String noAliases = catalog("disc_no_alias", Map.of());
+    assertFalse(tables(noAliases).contains("disc-all"));
+    Exception notListed =
+        assertThrows(Exception.class, () -> spark().table(noAliases + ".`disc-all`"));
+    assertEquals(
+        "Table 'disc-all' of catalog 'disc_no_alias' is not listed: 'disc-all' is an alias (of"
+            + " disc-a, disc-b), and the catalog lists aliases only when its option"
+            + " include_aliases is true (set spark.sql.catalog.disc_no_alias.include_aliases=true).",
+        notListed.getMessage());
+    assertFalse(spark().catalog().tableExists(noAliases + ".`disc-all`"));
     Map<String, String> columns = describe(withAliases + ".`disc-all`");
     assertEquals("string", columns.get("code"), columns.toString());
     assertEquals("string", columns.get("obj"), columns.toString());
@@ -236,9 +245,16 @@ public class DiscoveryIT extends IntegrationTest {
     assertFalse(listed.contains(".disc-dot"), listed.toString());
     assertTrue(listed.stream().noneMatch(name -> name.startsWith(".")), listed.toString());
     assertEquals(0, spark().table(hidden + ".`disc-hidden`").count());
-    assertThrows(
-        Exception.class,
-        () -> spark().table(catalog("disc_unhidden", Map.of()) + ".`disc-hidden`"));
+    Exception notListed =
+        assertThrows(
+            Exception.class,
+            () -> spark().table(catalog("disc_unhidden", Map.of()) + ".`disc-hidden`"));
+    assertTrue(
+        notListed.getMessage().contains("'disc-hidden' is a hidden index")
+            && notListed
+                .getMessage()
+                .contains("(set spark.sql.catalog.disc_unhidden.include_hidden=true)"),
+        notListed.getMessage());
   }
 
   @Test
@@ -246,7 +262,13 @@ public class DiscoveryIT extends IntegrationTest {
     String picked = catalog("disc_pick", Map.of("include", "disc-?,disc-l*", "exclude", "disc-b"));
 
     assertEquals(List.of("disc-a", STREAM), tables(picked));
-    assertThrows(Exception.class, () -> spark().table(picked + ".`disc-b`"));
+    Exception notListed = assertThrows(Exception.class, () -> spark().table(picked + ".`disc-b`"));
+    assertEquals(
+        "Table 'disc-b' of catalog 'disc_pick' is not listed: the catalog's options include"
+            + " [disc-?, disc-l*] and exclude [disc-b] leave it out (set"
+            + " spark.sql.catalog.disc_pick.include or spark.sql.catalog.disc_pick.exclude).",
+        notListed.getMessage());
+    assertThrows(Exception.class, () -> spark().table(picked + ".`disc-nothing-so-named`"));
     String missing = catalog("disc_missing", Map.of("include", "disc-a,disc-bb"));
     Exception error = assertThrows(Exception.class, () -> tables(missing));
     assertTrue(
