@@ -494,6 +494,19 @@ public final class ClusterClient implements Closeable {
     return now;
   }
 
+  /**
+   * The shards a search of a name runs on now ({@code _shards.total} of a search for no hits): for
+   * a data stream or alias, its indices' shards as routing picks them.
+   */
+  public int searchedShards(String name) {
+    Request request = new Request("POST", "/" + PathSegments.encode(name) + "/_search");
+    request.addParameter("size", "0");
+    request.addParameter("track_total_hits", "false");
+    request.addParameter("filter_path", "_shards.total");
+    JsonNode answer = json(request, Action.read("count the shards of '" + name + "'", name));
+    return answer.path("_shards").path("total").asInt(-1);
+  }
+
   /** Opens the scroll of one slice and returns its first page. */
   public SearchPage openScroll(ScrollQuery query) {
     Request request = searchRequest(query);

@@ -300,6 +300,35 @@ public final class ClusterException extends RuntimeException {
         "_shards.total " + now + " on a later page, " + first + " on the first");
   }
 
+  /**
+   * A slice of a sliced scroll over several indices started on another number of shards than the
+   * read was planned on: an index behind the name was deleted, closed or added (a rollover) in
+   * between. Each slice takes its shards by their place among those its own search sees, so the
+   * slices no longer split one list of shards: some would be read twice, some not at all, and each
+   * slice would still read its scroll in full.
+   */
+  public static ClusterException slicesShifted(
+      String name, int slice, int slices, int planned, int now) {
+    String why =
+        "slice "
+            + (slice + 1)
+            + " of "
+            + slices
+            + " started on "
+            + now
+            + " shards where the read was planned on "
+            + planned
+            + " (an index behind the name was deleted, closed or added, by a rollover say, since"
+            + " the read began), so the slices would no longer split the same shards: some would be"
+            + " read twice and some not at all. Read it again, or read it in one slice (option"
+            + " 'slices' 1), which a change of its indices cannot split wrongly";
+    return incomplete(
+        "'" + name + "'",
+        why,
+        null,
+        "_shards.total " + now + " for slice " + (slice + 1) + ", " + planned + " planned");
+  }
+
   static ClusterException timedOut(String index) {
     return incomplete("index '" + index + "'", "a page timed out on the cluster", null);
   }

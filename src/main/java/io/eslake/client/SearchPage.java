@@ -35,6 +35,7 @@ public final class SearchPage implements Closeable {
   private String scrollId;
   private int hitCount;
   private long totalHits = -1;
+  private int shardsTotal = -1;
   private boolean inHits;
   private boolean finished;
 
@@ -275,9 +276,18 @@ public final class SearchPage implements Closeable {
         default -> parser.skipChildren();
       }
     }
+    shardsTotal = total;
     if (failed > 0) {
       throw ClusterException.shardsFailed(name, failed, total, reasons);
     }
+  }
+
+  /**
+   * The shards the search ran on ({@code _shards.total}), known with the envelope; -1 when the page
+   * did not say.
+   */
+  public int shardsTotal() {
+    return shardsTotal;
   }
 
   private List<String> readFailureReasons() throws IOException {

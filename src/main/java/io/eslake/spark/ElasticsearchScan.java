@@ -37,6 +37,12 @@ final class ElasticsearchScan implements Scan, Batch {
   private final int limit;
   private final String aggregateRefusal;
   private final RecentCount recentCount;
+
+  /**
+   * Whether the name stands for several indices (a data stream, an alias), whose set may change.
+   */
+  private final boolean severalIndices;
+
   private InputPartition[] planned;
 
   /**
@@ -62,6 +68,8 @@ final class ElasticsearchScan implements Scan, Batch {
     this.limit = limit;
     this.aggregateRefusal = aggregateRefusal;
     this.recentCount = recentCount;
+    this.severalIndices =
+        java.util.Arrays.asList(tableSchema.fieldNames()).contains(SchemaConverter.INDEX_COLUMN);
   }
 
   @Override
@@ -126,6 +134,13 @@ final class ElasticsearchScan implements Scan, Batch {
     if (limit > 0 && limit <= options.pageSize()) {
       slices = 1;
     }
+    int searched = -1;
+    if (slices > 1 && severalIndices) {
+      // The slices of a data stream or alias must all see the shards seen now (SlicePartition).
+      try (ClusterClient client = ClusterClient.shared(connection)) {
+        searched = client.searchedShards(index);
+      }
+    }
     List<InputPartition> partitions = new ArrayList<>(slices);
     for (int slice = 0; slice < slices; slice++) {
       ScrollQuery sliceQuery =
@@ -138,7 +153,7 @@ final class ElasticsearchScan implements Scan, Batch {
               slices,
               query,
               limit);
-      partitions.add(new SlicePartition(sliceQuery, connection, layout.indices()));
+      partitions.add(new SlicePartition(sliceQuery, connection, layout.indices(), searched));
     }
     LOG.info(
         "Planned read of index '{}' on {}: {} in {}, {} of up to {} documents per page, source"

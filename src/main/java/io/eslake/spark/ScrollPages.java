@@ -33,6 +33,7 @@ final class ScrollPages implements Closeable {
   private final ClusterClient client;
   private final ScrollQuery query;
   private final List<String> indices;
+  private final int shards;
   private ExecutorService fetcher;
   private Future<SearchPage> ahead;
   private String scrollId;
@@ -42,11 +43,13 @@ final class ScrollPages implements Closeable {
   /**
    * @param indices the concrete indices behind the name read when the read was planned, to name
    *     those deleted or closed during it
+   * @param shards the shards the first page must have run on (see {@link SlicePartition}), or -1
    */
-  ScrollPages(ClusterClient client, ScrollQuery query, List<String> indices) {
+  ScrollPages(ClusterClient client, ScrollQuery query, List<String> indices, int shards) {
     this.client = client;
     this.query = query;
     this.indices = List.copyOf(indices);
+    this.shards = shards;
   }
 
   /**
@@ -66,6 +69,7 @@ final class ScrollPages implements Closeable {
   }
 
   private SearchPage take() throws IOException {
+    boolean first = scrollId == null && ahead == null;
     long start = System.nanoTime();
     SearchPage page;
     try {
@@ -81,6 +85,11 @@ final class ScrollPages implements Closeable {
       throw e;
     }
     remember(page);
+    if (first && shards >= 0 && page.shardsTotal() >= 0 && page.shardsTotal() != shards) {
+      closeQuietly(page);
+      throw ClusterException.slicesShifted(
+          query.index(), query.sliceId(), query.sliceCount(), shards, page.shardsTotal());
+    }
     return page;
   }
 

@@ -11,11 +11,20 @@ import org.apache.spark.sql.connector.read.InputPartition;
  *
  * @param indices the concrete indices behind the name read, when the read was planned: a failure
  *     names those deleted or closed during the read
+ * @param shards the shards a search of the name ran on when the read was planned, which the slice's
+ *     first page must also run on for the slices to split the same shards; -1 when not checked (one
+ *     index, whose shards do not change, or one slice)
  */
-record SlicePartition(ScrollQuery query, ConnectionSettings connection, List<String> indices)
+record SlicePartition(
+    ScrollQuery query, ConnectionSettings connection, List<String> indices, int shards)
     implements InputPartition {
 
   SlicePartition {
     indices = List.copyOf(indices);
+  }
+
+  /** A slice of one index, or the only slice: its shards are not checked. */
+  SlicePartition(ScrollQuery query, ConnectionSettings connection, List<String> indices) {
+    this(query, connection, indices, -1);
   }
 }

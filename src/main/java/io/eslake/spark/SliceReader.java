@@ -46,7 +46,7 @@ final class SliceReader implements PartitionReader<InternalRow>, SearchPage.HitV
   SliceReader(SlicePartition partition, StructType readSchema, boolean failOnMismatch) {
     this.query = partition.query();
     this.client = ClusterClient.connect(partition.connection());
-    this.scroll = new ScrollPages(client, query, partition.indices());
+    this.scroll = new ScrollPages(client, query, partition.indices(), partition.shards());
     this.decoder = RowDecoder.forSchema(readSchema, failOnMismatch);
     TaskContext task = TaskContext.get();
     if (task != null) {

@@ -135,6 +135,60 @@ class IndexGoneMidReadIT extends IntegrationTest {
   }
 
   /**
+   * Each slice of a sliced scroll takes its shards by their place among the shards its own search
+   * sees. A slice that starts after a backing index was deleted sees fewer shards, so the slices no
+   * longer split the same list: some shards would be read twice and some not at all, while every
+   * slice reads its scroll in full. The read must fail naming the index. Three slices over three
+   * one-shard backing indices; the third slice's scroll opens (held by the proxy until the first
+   * two slices finished) after the first backing index is deleted.
+   */
+  @Test
+  void aSlicedReadOfADataStreamThatLosesABackingIndexBeforeASliceStartsNamesIt()
+      throws IOException {
+    String[] made = streamOfBackingIndices(3);
+    String stream = made[0];
+    String first = made[1];
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(2);
+    String message;
+    try (FaultProxy proxy = new FaultProxy(es().url())) {
+      proxy.beforeForwarding(
+          r -> {
+            if (r.method().equals("DELETE") && r.path().equals("/_search/scroll")) {
+              finished.countDown();
+            }
+            return false;
+          },
+          () -> {},
+          Integer.MAX_VALUE);
+      proxy.beforeForwarding(
+          r -> r.opensScroll() && r.body().contains("\"id\":2"),
+          () -> {
+            try {
+              assertTrue(finished.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            admin().send("DELETE", "/" + first, null);
+          },
+          1);
+      String catalog = registerCatalog("gone_sliced", proxy.url());
+      Exception failure =
+          assertThrows(
+              Exception.class,
+              () ->
+                  spark()
+                      .read()
+                      .option("page_size", "1000")
+                      .option("slices", "3")
+                      .table(catalog + ".`" + stream + "`")
+                      .collectAsList());
+      message = Failures.oneLine(failure);
+    }
+
+    assertTrue(message.contains(saidOfStream(stream, first, "deleted")), message);
+  }
+
+  /**
    * A pushed aggregation over a data stream pages its groups; a backing index deleted between two
    * pages (a retention policy's delete) leaves the later pages short of its documents while every
    * shard still answers. The read must fail naming the index, not return short groups.
@@ -158,6 +212,16 @@ class IndexGoneMidReadIT extends IntegrationTest {
    * @return the stream's name and its first backing index's
    */
   private static String[] streamOfTwoBackingIndices() {
+    return streamOfBackingIndices(2);
+  }
+
+  /**
+   * A data stream of {@code count} backing indices of one shard and 500 documents each (n 0-499 in
+   * the first, and so on), with a name unique per run.
+   *
+   * @return the stream's name and its first backing index's
+   */
+  private static String[] streamOfBackingIndices(int count) {
     String stream = "gone-stream-" + Long.toString(System.nanoTime(), 36);
     admin()
         .send(
@@ -168,8 +232,10 @@ class IndexGoneMidReadIT extends IntegrationTest {
                 + "{\"properties\":{\"@timestamp\":{\"type\":\"date\"},"
                 + "\"n\":{\"type\":\"long\"}}}}}");
     admin().bulk(streamDocuments(stream, 0, 500));
-    admin().send("POST", "/" + stream + "/_rollover", null);
-    admin().bulk(streamDocuments(stream, 500, 500));
+    for (int i = 1; i < count; i++) {
+      admin().send("POST", "/" + stream + "/_rollover", null);
+      admin().bulk(streamDocuments(stream, 500 * i, 500));
+    }
     admin().refresh(stream);
     String first =
         admin()
