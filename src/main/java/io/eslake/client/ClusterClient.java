@@ -692,7 +692,7 @@ public final class ClusterClient implements Closeable {
    * 1500800000000.123456 a double), and _source must reach the decoder as it was indexed.
    */
   private Request searchRequest(ScrollQuery query) {
-    Request request = new Request("POST", "/" + PathSegments.encode(query.index()) + "/_search");
+    Request request = new Request("POST", "/" + PathSegments.encode(query.searched()) + "/_search");
     request.setEntity(new NStringEntity(query.body().toString(), ContentType.APPLICATION_JSON));
     request.setOptions(pageOptions);
     return request;

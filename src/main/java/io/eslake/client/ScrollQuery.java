@@ -18,6 +18,9 @@ import java.util.List;
  * @param sliceCount the number of slices; 1 reads the index without slicing
  * @param query the query selecting the documents, as JSON; null for all documents
  * @param limit the most documents the slice reads; 0 for no limit
+ * @param target the indices the search names instead of {@code index}, comma-separated (a data
+ *     stream's backing indices as planned, so that every slice searches the same shards), or null
+ *     to search {@code index}; messages name {@code index} either way
  */
 public record ScrollQuery(
     String index,
@@ -27,11 +30,30 @@ public record ScrollQuery(
     int sliceId,
     int sliceCount,
     String query,
-    long limit)
+    long limit,
+    String target)
     implements Serializable {
 
   public ScrollQuery {
     sourceIncludes = sourceIncludes == null ? null : List.copyOf(sourceIncludes);
+  }
+
+  /** A query that searches the index itself. */
+  public ScrollQuery(
+      String index,
+      List<String> sourceIncludes,
+      int pageSize,
+      String keepAlive,
+      int sliceId,
+      int sliceCount,
+      String query,
+      long limit) {
+    this(index, sourceIncludes, pageSize, keepAlive, sliceId, sliceCount, query, limit, null);
+  }
+
+  /** What the search request's path names: the target when there is one, else the index. */
+  public String searched() {
+    return target == null ? index : target;
   }
 
   /** A read of every document, without a limit. */

@@ -29,6 +29,9 @@ final class ElasticsearchScan implements Scan, Batch {
 
   private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchScan.class);
 
+  /** The longest list of backing indices a search names, leaving room in a 4 KB request line. */
+  static final int MAX_PINNED_LENGTH = 3000;
+
   private final String index;
   private final StructType readSchema;
   private final ConnectorOptions options;
@@ -38,10 +41,8 @@ final class ElasticsearchScan implements Scan, Batch {
   private final String aggregateRefusal;
   private final RecentCount recentCount;
 
-  /**
-   * Whether the name stands for several indices (a data stream, an alias), whose set may change.
-   */
-  private final boolean severalIndices;
+  /** What the name is: the indices behind a data stream or alias may change during a read. */
+  private final TableListing.Kind kind;
 
   private InputPartition[] planned;
 
@@ -53,6 +54,7 @@ final class ElasticsearchScan implements Scan, Batch {
    */
   ElasticsearchScan(
       String index,
+      TableListing.Kind kind,
       StructType tableSchema,
       StructType readSchema,
       ConnectorOptions options,
@@ -68,8 +70,7 @@ final class ElasticsearchScan implements Scan, Batch {
     this.limit = limit;
     this.aggregateRefusal = aggregateRefusal;
     this.recentCount = recentCount;
-    this.severalIndices =
-        java.util.Arrays.asList(tableSchema.fieldNames()).contains(SchemaConverter.INDEX_COLUMN);
+    this.kind = kind;
   }
 
   @Override
@@ -134,9 +135,15 @@ final class ElasticsearchScan implements Scan, Batch {
     if (limit > 0 && limit <= options.pageSize()) {
       slices = 1;
     }
+    // Every slice must search the shards planned: a slice takes its shards by their place among
+    // those its own search sees. A data stream's slices search its backing indices as planned, by
+    // name; an alias's (its filter and routing apply) must see as many shards as planned.
+    String target = null;
     int searched = -1;
-    if (slices > 1 && severalIndices) {
-      // The slices of a data stream or alias must all see the shards seen now (SlicePartition).
+    if (slices > 1 && kind == TableListing.Kind.DATA_STREAM) {
+      target = pinned(layout.indices());
+    }
+    if (slices > 1 && kind != TableListing.Kind.INDEX && target == null) {
       try (ClusterClient client = ClusterClient.shared(connection)) {
         searched = client.searchedShards(index);
       }
@@ -152,7 +159,8 @@ final class ElasticsearchScan implements Scan, Batch {
               slice,
               slices,
               query,
-              limit);
+              limit,
+              target);
       partitions.add(new SlicePartition(sliceQuery, connection, layout.indices(), searched));
     }
     LOG.info(
@@ -168,6 +176,16 @@ final class ElasticsearchScan implements Scan, Batch {
         query == null ? "none" : query,
         limit == 0 ? "none" : limit);
     return partitions.toArray(InputPartition[]::new);
+  }
+
+  /**
+   * The backing indices as one comma-separated search target, or null when there are none or the
+   * list would make a request line longer than a cluster accepts (4 KB by default): the slices then
+   * search the stream by name, checked to see the planned shards.
+   */
+  static String pinned(List<String> indices) {
+    String joined = String.join(",", indices);
+    return indices.isEmpty() || joined.length() > MAX_PINNED_LENGTH ? null : joined;
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.eslake.spark;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eslake.client.ClusterClient;
 import io.eslake.types.FieldMetadata;
-import io.eslake.types.SchemaConverter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,6 +46,7 @@ final class ElasticsearchScanBuilder
         SupportsPushDownAggregates {
 
   private final String index;
+  private final TableListing.Kind kind;
   private final StructType tableSchema;
   private final ConnectorOptions options;
   private final RecentCount recentCount;
@@ -65,8 +65,13 @@ final class ElasticsearchScanBuilder
   private record Decision(AggregatePlan plan, String refusal) {}
 
   ElasticsearchScanBuilder(
-      String index, StructType tableSchema, ConnectorOptions options, RecentCount recentCount) {
+      String index,
+      TableListing.Kind kind,
+      StructType tableSchema,
+      ConnectorOptions options,
+      RecentCount recentCount) {
     this.index = index;
+    this.kind = kind;
     this.tableSchema = tableSchema;
     this.options = options;
     this.recentCount = recentCount;
@@ -271,12 +276,9 @@ final class ElasticsearchScanBuilder
       return new CountScan(index, query, options);
     }
     if (aggregate != null) {
-      return new AggregateScan(
-          aggregate,
-          options.connection(),
-          Arrays.asList(tableSchema.fieldNames()).contains(SchemaConverter.INDEX_COLUMN));
+      return new AggregateScan(aggregate, options.connection(), kind != TableListing.Kind.INDEX);
     }
     return new ElasticsearchScan(
-        index, tableSchema, readSchema, options, query, limit, aggregateRefusal, recentCount);
+        index, kind, tableSchema, readSchema, options, query, limit, aggregateRefusal, recentCount);
   }
 }

@@ -72,6 +72,6 @@ final class ElasticsearchTable implements SupportsRead {
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap readOptions) {
     return new ElasticsearchScanBuilder(
-        index, schema, options.overriddenBy(readOptions.asCaseSensitiveMap()), recentCount);
+        index, kind, schema, options.overriddenBy(readOptions.asCaseSensitiveMap()), recentCount);
   }
 }

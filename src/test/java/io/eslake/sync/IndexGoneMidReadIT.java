@@ -27,6 +27,9 @@ class IndexGoneMidReadIT extends IntegrationTest {
 
   @TempDir static Path warehouse;
 
+  private static final java.util.concurrent.atomic.AtomicInteger SLICED_READS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   @Test
   void aCatalogReadOfAnIndexDeletedBetweenTwoPagesSaysItWasDeleted() throws IOException {
     String index = "gone-deleted";
@@ -136,11 +139,10 @@ class IndexGoneMidReadIT extends IntegrationTest {
 
   /**
    * Each slice of a sliced scroll takes its shards by their place among the shards its own search
-   * sees. A slice that starts after a backing index was deleted sees fewer shards, so the slices no
-   * longer split the same list: some shards would be read twice and some not at all, while every
-   * slice reads its scroll in full. The read must fail naming the index. Three slices over three
-   * one-shard backing indices; the third slice's scroll opens (held by the proxy until the first
-   * two slices finished) after the first backing index is deleted.
+   * sees: a slice that starts after an index behind the name was deleted would see fewer shards,
+   * and the slices would no longer split one list (some shards read twice, some not at all, each
+   * slice's scroll read in full: 1,226 rows for 1,500 documents before). A data stream's slices
+   * search its backing indices as planned, so the deleted one is named.
    */
   @Test
   void aSlicedReadOfADataStreamThatLosesABackingIndexBeforeASliceStartsNamesIt()
@@ -148,8 +150,89 @@ class IndexGoneMidReadIT extends IntegrationTest {
     String[] made = streamOfBackingIndices(3);
     String stream = made[0];
     String first = made[1];
+
+    String message =
+        Failures.oneLine(
+            assertThrows(
+                Exception.class,
+                () ->
+                    readInThreeSlicesWhile(
+                        stream, () -> admin().send("DELETE", "/" + first, null))));
+
+    assertTrue(message.contains(saidOfStream(stream, first, "deleted")), message);
+  }
+
+  /**
+   * A rollover between the planning and a slice's start adds a backing index: the slices search the
+   * backing indices planned, so each document of those is read once, and the new index's are left
+   * to the next read, as documents written after a scroll opened are.
+   */
+  @Test
+  void aSlicedReadOfADataStreamRolledOverBeforeASliceStartsReadsThePlannedIndicesOnce()
+      throws IOException {
+    String stream = streamOfBackingIndices(3)[0];
+
+    List<Row> rows =
+        readInThreeSlicesWhile(
+            stream,
+            () -> {
+              admin().send("POST", "/" + stream + "/_rollover", null);
+              admin().bulk(streamDocuments(stream, 1500, 10));
+              admin().refresh(stream);
+            });
+
+    assertEquals(1500, rows.size());
+    assertEquals(1500, rows.stream().map(row -> row.getAs("n")).distinct().count());
+  }
+
+  /**
+   * An alias is read by its name (its filter and routing apply): each slice checks that it runs on
+   * as many shards as planning saw, and one that starts after an index of the alias was deleted
+   * fails naming that index.
+   */
+  @Test
+  void aSlicedReadOfAnAliasThatLosesAnIndexBeforeASliceStartsNamesIt() throws IOException {
+    String alias = "gone-alias-sliced";
+    List<String> indices =
+        List.of("gone-alias-sliced-1", "gone-alias-sliced-2", "gone-alias-sliced-3");
+    StringBuilder actions = new StringBuilder("{\"actions\":[");
+    for (String index : indices) {
+      admin()
+          .recreateIndex(index, "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}");
+      admin().bulk(streamDocuments(index, indices.indexOf(index) * 500, 500));
+      actions.append(actions.length() > 12 ? "," : "");
+      actions.append("{\"add\":{\"index\":\"").append(index);
+      actions.append("\",\"alias\":\"").append(alias).append("\"}}");
+    }
+    admin().send("POST", "/_aliases", actions.append("]}").toString());
+    admin().refresh(alias);
+
+    String message =
+        Failures.oneLine(
+            assertThrows(
+                Exception.class,
+                () ->
+                    readInThreeSlicesWhile(
+                        alias, () -> admin().send("DELETE", "/" + indices.get(0), null))));
+
+    assertTrue(
+        message.contains(
+            "Cannot read alias '"
+                + alias
+                + "' in full: its index '"
+                + indices.get(0)
+                + "' was deleted while it was being read"),
+        message);
+    assertTrue(message.contains("planned"), message);
+  }
+
+  /**
+   * Reads every row of a name in three slices through a proxy that holds the third slice's first
+   * request until the first two slices cleared their scrolls, runs the action, then lets it go: the
+   * first two slices read before the action, the third after it. Aliases are listed.
+   */
+  private static List<Row> readInThreeSlicesWhile(String name, Runnable action) throws IOException {
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(2);
-    String message;
     try (FaultProxy proxy = new FaultProxy(es().url())) {
       proxy.beforeForwarding(
           r -> {
@@ -168,24 +251,23 @@ class IndexGoneMidReadIT extends IntegrationTest {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            admin().send("DELETE", "/" + first, null);
+            action.run();
           },
           1);
-      String catalog = registerCatalog("gone_sliced", proxy.url());
-      Exception failure =
-          assertThrows(
-              Exception.class,
-              () ->
-                  spark()
-                      .read()
-                      .option("page_size", "1000")
-                      .option("slices", "3")
-                      .table(catalog + ".`" + stream + "`")
-                      .collectAsList());
-      message = Failures.oneLine(failure);
+      // A catalog of its own per read: Spark keeps a catalog once made, with its proxy's URL.
+      String catalog =
+          registerCatalog("gone_sliced_" + SLICED_READS.incrementAndGet(), proxy.url());
+      spark().conf().set("spark.sql.catalog." + catalog + ".include_aliases", "true");
+      List<Row> rows =
+          spark()
+              .read()
+              .option("page_size", "1000")
+              .option("slices", "3")
+              .table(catalog + ".`" + name + "`")
+              .collectAsList();
+      assertEquals(1, proxy.injected().size(), proxy.injected().toString());
+      return rows;
     }
-
-    assertTrue(message.contains(saidOfStream(stream, first, "deleted")), message);
   }
 
   /**
