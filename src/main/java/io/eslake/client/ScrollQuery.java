@@ -38,19 +38,6 @@ public record ScrollQuery(
     sourceIncludes = sourceIncludes == null ? null : List.copyOf(sourceIncludes);
   }
 
-  /** A query that searches the index itself. */
-  public ScrollQuery(
-      String index,
-      List<String> sourceIncludes,
-      int pageSize,
-      String keepAlive,
-      int sliceId,
-      int sliceCount,
-      String query,
-      long limit) {
-    this(index, sourceIncludes, pageSize, keepAlive, sliceId, sliceCount, query, limit, null);
-  }
-
   /** What the search request's path names: the target when there is one, else the index. */
   public String searched() {
     return target == null ? index : target;
@@ -64,7 +51,7 @@ public record ScrollQuery(
       String keepAlive,
       int sliceId,
       int sliceCount) {
-    this(index, sourceIncludes, pageSize, keepAlive, sliceId, sliceCount, null, 0);
+    this(index, sourceIncludes, pageSize, keepAlive, sliceId, sliceCount, null, 0, null);
   }
 
   /** The documents one page request asks for: the page size, or the limit when that is smaller. */

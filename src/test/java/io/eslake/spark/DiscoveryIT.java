@@ -181,7 +181,8 @@ public class DiscoveryIT extends IntegrationTest {
     assertEquals(
         "Table 'disc-all' of catalog 'disc_no_alias' is not listed: 'disc-all' is an alias (of"
             + " disc-a, disc-b), and the catalog lists aliases only when its option"
-            + " include_aliases is true (set spark.sql.catalog.disc_no_alias.include_aliases=true).",
+            + " include_aliases is true (set"
+            + " spark.sql.catalog.disc_no_alias.include_aliases=true).",
         notListed.getMessage());
     assertFalse(spark().catalog().tableExists(noAliases + ".`disc-all`"));
     Map<String, String> columns = describe(withAliases + ".`disc-all`");

@@ -245,7 +245,7 @@ class PageAheadIT extends IntegrationTest {
         es().secured() ? Credentials.basic(es().username(), es().password()) : Credentials.none();
     ConnectionSettings connection =
         ConnectionSettings.fromUrls(url, credentials).withRetry(new RetryPolicy(3, 10, 100));
-    ScrollQuery query = new ScrollQuery(INDEX, List.of("n"), PAGE, "1m", 0, 1, null, limit);
+    ScrollQuery query = new ScrollQuery(INDEX, List.of("n"), PAGE, "1m", 0, 1, null, limit, null);
     StructType schema =
         new StructType().add("_id", DataTypes.StringType).add("n", DataTypes.LongType);
     SliceReader reader =

@@ -152,12 +152,7 @@ class IndexGoneMidReadIT extends IntegrationTest {
     String first = made[1];
 
     String message =
-        Failures.oneLine(
-            assertThrows(
-                Exception.class,
-                () ->
-                    readInThreeSlicesWhile(
-                        stream, () -> admin().send("DELETE", "/" + first, null))));
+        readFailingInThreeSlicesWhile(stream, () -> admin().send("DELETE", "/" + first, null));
 
     assertTrue(message.contains(saidOfStream(stream, first, "deleted")), message);
   }
@@ -208,12 +203,8 @@ class IndexGoneMidReadIT extends IntegrationTest {
     admin().refresh(alias);
 
     String message =
-        Failures.oneLine(
-            assertThrows(
-                Exception.class,
-                () ->
-                    readInThreeSlicesWhile(
-                        alias, () -> admin().send("DELETE", "/" + indices.get(0), null))));
+        readFailingInThreeSlicesWhile(
+            alias, () -> admin().send("DELETE", "/" + indices.get(0), null));
 
     assertTrue(
         message.contains(
@@ -224,6 +215,12 @@ class IndexGoneMidReadIT extends IntegrationTest {
                 + "' was deleted while it was being read"),
         message);
     assertTrue(message.contains("planned"), message);
+  }
+
+  /** {@link #readInThreeSlicesWhile} for a read that fails: the failure's text. */
+  private static String readFailingInThreeSlicesWhile(String name, Runnable action) {
+    return Failures.oneLine(
+        assertThrows(Exception.class, () -> readInThreeSlicesWhile(name, action)));
   }
 
   /**
