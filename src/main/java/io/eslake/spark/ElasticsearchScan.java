@@ -124,11 +124,14 @@ final class ElasticsearchScan implements Scan, Batch {
     ShardLayout layout;
     long documents;
     String server;
+    boolean pinnable;
     try (ClusterClient client = ClusterClient.shared(connection)) {
       layout = client.shardLayout(index);
       long recent = query == null ? recentCount.fresh() : -1;
       documents = recent >= 0 ? recent : client.count(index, query);
       server = client.knownServer();
+      // OpenSearch's security plugin may grant a data stream without its backing indices.
+      pinnable = kind == TableListing.Kind.DATA_STREAM && !client.server().isOpenSearch();
     }
     int shards = layout.primaryShards();
     int slices = slices(layout, documents);
@@ -137,10 +140,11 @@ final class ElasticsearchScan implements Scan, Batch {
     }
     // Every slice must search the shards planned: a slice takes its shards by their place among
     // those its own search sees. A data stream's slices search its backing indices as planned, by
-    // name; an alias's (its filter and routing apply) must see as many shards as planned.
+    // name, on Elasticsearch (which grants a stream's backing indices with it); an alias's (its
+    // filter and routing apply) and the others must see as many shards as planned.
     String target = null;
     int searched = -1;
-    if (slices > 1 && kind == TableListing.Kind.DATA_STREAM) {
+    if (slices > 1 && pinnable) {
       target = pinned(layout.indices());
     }
     if (slices > 1 && kind != TableListing.Kind.INDEX && target == null) {
