@@ -322,6 +322,18 @@ public class DiscoveryIT extends IntegrationTest {
     }
     assertEquals(1, spark().table(catalog + ".`disc-a`").count());
     assertEquals(12, spark().table(catalog + ".`" + STREAM + "`").count());
+    // Read in two slices, the stream's search names its backing indices, which the role grants
+    // through the stream's name only.
+    assertEquals(
+        12,
+        spark()
+            .read()
+            .option("slices", "2")
+            .table(catalog + ".`" + STREAM + "`")
+            .select("_index", "_id")
+            .distinct()
+            .collectAsList()
+            .size());
   }
 
   /**
