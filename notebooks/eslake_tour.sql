@@ -7,7 +7,9 @@
 -- MAGIC
 -- MAGIC The cluster needs the eslake jar as a library. Fill in the widgets at the top: the catalog
 -- MAGIC name to register, where the cluster is, the user, and a file (on the driver) holding the
--- MAGIC password; the index to look at, its synced Delta table and the run history table.
+-- MAGIC password (in a Unity Catalog volume only you may read; not the DBFS root, which other
+-- MAGIC users of the workspace can usually read); the index to look at, its synced Delta table
+-- MAGIC and the run history table.
 -- MAGIC On a shared cluster, put the catalog settings in the cluster's Spark config instead
 -- MAGIC (`conf/spark-defaults.conf` has them), with the password in a secret.
 
@@ -16,7 +18,7 @@
 CREATE WIDGET TEXT catalog DEFAULT 'es';
 CREATE WIDGET TEXT es_url DEFAULT 'https://my-cluster.example.com:9200';
 CREATE WIDGET TEXT es_username DEFAULT 'reader';
-CREATE WIDGET TEXT password_file DEFAULT '/dbfs/eslake/es-password';
+CREATE WIDGET TEXT password_file DEFAULT '/Volumes/main/eslake/secrets/es-password';
 CREATE WIDGET TEXT index DEFAULT 'flights';
 CREATE WIDGET TEXT synced_table DEFAULT 'eslake.flights';
 CREATE WIDGET TEXT history_table DEFAULT 'eslake.sync_runs'

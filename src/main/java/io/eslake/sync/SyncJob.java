@@ -107,6 +107,9 @@ public final class SyncJob {
   static final int EXIT_USAGE = 2;
   static final int EXIT_CONNECTION = 3;
 
+  /** Set in the environment of a Databricks cluster's driver. */
+  static final String DATABRICKS_RUNTIME = "DATABRICKS_RUNTIME_VERSION";
+
   private final SparkSession spark;
 
   /** The caller's session, left as it was: the rescue report's queries run in it. */
@@ -136,9 +139,32 @@ public final class SyncJob {
   /** Entry point for spark-submit. Exits with a non-zero code when anything failed. */
   public static void main(String[] args) {
     int code = run(args, System.getenv(), System.out, System.err);
-    if (code != EXIT_OK) {
-      System.exit(code);
+    end(code, System.getenv(), System::exit);
+  }
+
+  /**
+   * Ends the driver program with the run's exit code. On Databricks a JAR task fails by an
+   * exception from main, not by System.exit, which ends the driver under the platform (its docs
+   * advise against it): there a failed run throws, naming the code, and a run that succeeded
+   * returns.
+   *
+   * @param exit ends the JVM with a code, elsewhere
+   */
+  static void end(int code, Map<String, String> env, java.util.function.IntConsumer exit) {
+    if (code == EXIT_OK) {
+      return;
     }
+    if (env.containsKey(DATABRICKS_RUNTIME)) {
+      throw new IllegalStateException(
+          "eslake sync ended with exit code "
+              + code
+              + " ("
+              + (code == EXIT_INDEX_FAILED
+                  ? "an index failed"
+                  : code == EXIT_USAGE ? "bad input" : "cannot reach the cluster")
+              + "; the lines above say why)");
+    }
+    exit.accept(code);
   }
 
   /**
@@ -175,6 +201,7 @@ public final class SyncJob {
     Path rerunFile = RunReport.file(config.warehouse());
     try {
       checkWarehouse();
+      checkDatabase();
       registerCatalog();
       List<String> selected = select(listIndices());
       if (selected.isEmpty()) {
@@ -566,6 +593,37 @@ public final class SyncJob {
               + "': "
               + existing
               + " is a file, not a folder. Give a folder this user may create or write to.");
+    }
+  }
+
+  /**
+   * A {@code --database} must exist, and must be kept by a metastore that outlives the job: in a
+   * session whose catalog lives in memory (spark-submit without Hive support) a second run would
+   * find the tables' folders but no tables, and fail to create them there.
+   */
+  private void checkDatabase() {
+    String database = config.database();
+    if (database == null) {
+      return;
+    }
+    if (!spark.sessionState().catalog().databaseExists(database)) {
+      throw new UsageException(
+          "Database '"
+              + database
+              + "' does not exist in this session's catalog. Create it (CREATE DATABASE "
+              + quote(database)
+              + "), or give --warehouse alone to write the tables as folders.");
+    }
+    String catalog = spark.conf().get("spark.sql.catalogImplementation", "in-memory");
+    if (catalog.equals("in-memory")) {
+      throw new UsageException(
+          "Cannot write to --database '"
+              + database
+              + "': this Spark session keeps its tables in memory"
+              + " (spark.sql.catalogImplementation=in-memory), so the next run would find the"
+              + " tables' folders but not the tables. Use a metastore that outlives the job"
+              + " (spark.sql.catalogImplementation=hive with a Hive metastore, or Databricks), or"
+              + " give --warehouse alone to write the tables as folders.");
     }
   }
 

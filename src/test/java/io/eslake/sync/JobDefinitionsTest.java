@@ -42,8 +42,18 @@ class JobDefinitionsTest {
         assertEquals(SyncJob.class.getName(), jar.path("main_class_name").asText());
         assertTrue(task.path("max_retries").asInt() > 0, definition + ": retries");
         assertTrue(task.path("libraries").toString().contains("eslake-"), definition + ": the jar");
+        Map<String, String> defaults = new HashMap<>();
+        job.path("parameters")
+            .forEach(p -> defaults.put(p.path("name").asText(), p.path("default").asText()));
         List<String> parameters = new ArrayList<>();
-        jar.path("parameters").forEach(p -> parameters.add(p.asText()));
+        jar.path("parameters").forEach(p -> parameters.add(withDefaults(p.asText(), defaults)));
+        assertTrue(
+            task.path("libraries").findValuesAsText("jar").stream()
+                .allMatch(path -> path.startsWith("/Volumes/")),
+            definition
+                + ": the jar in a Unity Catalog volume, not the DBFS root (refused from"
+                + " runtime 15.0)");
+        assertFalse(jar.toString().contains("/dbfs/"), definition + ": no DBFS root paths");
         Map<String, String> env = new HashMap<>();
         task.path("new_cluster")
             .path("spark_env_vars")
@@ -59,9 +69,42 @@ class JobDefinitionsTest {
         assertEquals("ESLAKE_PASSWORD", config.catalogOptions().get("password_env"));
         assertEquals("eslake", config.database());
         assertEquals("sync_runs", config.historyTable());
-        assertFalse(config.include().isEmpty());
+        assertEquals(List.of("logs-*", "orders"), config.include());
+        assertEquals("/Volumes/main/eslake/state", config.warehouse(), "the rerun file survives");
       }
     }
+  }
+
+  /** A task parameter with each {@code {{job.parameters.NAME}}} replaced by NAME's default. */
+  private static String withDefaults(String parameter, Map<String, String> defaults) {
+    java.util.regex.Matcher reference =
+        java.util.regex.Pattern.compile("\\{\\{job\\.parameters\\.([a-z_]+)}}").matcher(parameter);
+    StringBuilder resolved = new StringBuilder();
+    while (reference.find()) {
+      String value = defaults.get(reference.group(1));
+      assertNotNull(value, "job parameter " + reference.group(1) + " has a default");
+      reference.appendReplacement(resolved, java.util.regex.Matcher.quoteReplacement(value));
+    }
+    return reference.appendTail(resolved).toString();
+  }
+
+  @Test
+  void onDatabricksAFailedRunThrowsInsteadOfExitingTheDriver() {
+    List<Integer> exits = new ArrayList<>();
+    Map<String, String> databricks = Map.of(SyncJob.DATABRICKS_RUNTIME, "15.4");
+
+    IllegalStateException failed =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class,
+            () -> SyncJob.end(SyncJob.EXIT_INDEX_FAILED, databricks, exits::add));
+    SyncJob.end(SyncJob.EXIT_OK, databricks, exits::add);
+    SyncJob.end(SyncJob.EXIT_CONNECTION, Map.of(), exits::add);
+    SyncJob.end(SyncJob.EXIT_OK, Map.of(), exits::add);
+
+    assertEquals(
+        "eslake sync ended with exit code 1 (an index failed; the lines above say why)",
+        failed.getMessage());
+    assertEquals(List.of(SyncJob.EXIT_CONNECTION), exits, "elsewhere only a failure exits");
   }
 
   @Test

@@ -213,6 +213,50 @@ class SyncJobIT extends IntegrationTest {
         warehouse.toString());
   }
 
+  /**
+   * A --database that does not exist, or that a session keeping its tables in memory (this test
+   * JVM's, as spark-submit's without Hive support) would forget after the run, is refused before
+   * the job connects: the second run of such a job used to fail every index, saying the table's
+   * folder was "not a Delta table".
+   */
+  @Test
+  void aDatabaseTheSessionCannotKeepIsRefusedBeforeAnythingIsRead() {
+    List<String> base = new ArrayList<>();
+    base.addAll(
+        List.of(
+            "--url",
+            "http://127.0.0.1:1",
+            "--username",
+            "elastic",
+            "--password-file",
+            secretFile("x").toString(),
+            "--warehouse",
+            warehouse.toString(),
+            "--database"));
+
+    base.add("eslake_no_such_database");
+    Run missing = run(base.toArray(String[]::new));
+    base.set(base.size() - 1, "default");
+    Run inMemory = run(base.toArray(String[]::new));
+
+    assertEquals(2, missing.code(), missing.out() + missing.err());
+    assertTrue(
+        missing
+            .err()
+            .startsWith(
+                "eslake sync: Database 'eslake_no_such_database' does not exist in this session's"
+                    + " catalog. Create it (CREATE DATABASE `eslake_no_such_database`)"),
+        missing.err());
+    assertEquals(2, inMemory.code(), inMemory.out() + inMemory.err());
+    assertTrue(
+        inMemory
+            .err()
+            .startsWith(
+                "eslake sync: Cannot write to --database 'default': this Spark session keeps its"
+                    + " tables in memory (spark.sql.catalogImplementation=in-memory)"),
+        inMemory.err());
+  }
+
   /** A warehouse that cannot be a folder is refused before the job connects or reads. */
   @Test
   void aWarehouseThroughAFileIsRefusedBeforeAnythingIsRead() throws Exception {
