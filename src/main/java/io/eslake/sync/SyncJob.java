@@ -1,5 +1,7 @@
 package io.eslake.sync;
 
+import io.eslake.client.ClusterClient;
+import io.eslake.client.ClusterException;
 import io.eslake.spark.ClosedIndexException;
 import io.eslake.spark.ConnectorOptions;
 import io.eslake.spark.ElasticsearchCatalog;
@@ -635,6 +637,11 @@ public final class SyncJob {
     try {
       return IndexSelection.select(listed, config.include(), config.exclude());
     } catch (UsageException e) {
+      requireReadable(
+          config.include().stream()
+              .filter(name -> name.indexOf('*') < 0 && name.indexOf('?') < 0)
+              .filter(name -> !listed.contains(name))
+              .toList());
       StringBuilder message = new StringBuilder(e.getMessage());
       Map<String, String> options = config.catalogOptions();
       if (!options.containsKey(SyncArguments.INCLUDE_HIDDEN.option())) {
@@ -646,6 +653,32 @@ public final class SyncJob {
         message.append(SyncArguments.INCLUDE_ALIASES.name()).append('.');
       }
       throw new UsageException(message.toString());
+    }
+  }
+
+  /**
+   * Named indices the listing lacks may be ones the account sees but may not read (the listing
+   * leaves those out): the failure then names the missing privilege, exit code 3, rather than "no
+   * index named". Names the cluster does not have pass.
+   *
+   * @throws ClusterException of kind PERMISSION for the first such index
+   */
+  private void requireReadable(List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    var connection = ConnectorOptions.of(config.catalogOptions()).connection();
+    try (ClusterClient client = ClusterClient.shared(connection)) {
+      for (String name : names) {
+        try {
+          client.mappings(name);
+          client.requireReadable(name);
+        } catch (ClusterException e) {
+          if (e.kind() == ClusterException.Kind.PERMISSION) {
+            throw e;
+          }
+        }
+      }
     }
   }
 

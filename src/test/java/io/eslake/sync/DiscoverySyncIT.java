@@ -84,6 +84,41 @@ class DiscoverySyncIT extends IntegrationTest {
     assertTrue(with.out().contains("Synced 1 of 1 index, 0 rows"), with.out());
   }
 
+  /**
+   * An index the account may see but not read is not listed; naming it gives the missing privilege
+   * and exit code 3, as the README's check mode promises, not "no index named".
+   */
+  @Test
+  void anIndexTheAccountSeesButMayNotReadNamesThePrivilege() {
+    String user = "eslake-sync-viewer";
+    String password = "Sync-" + java.util.UUID.randomUUID();
+    boolean fileRealm =
+        es().addRoles(
+                    String.join(
+                        "\n",
+                        "eslake_sync_viewer:",
+                        "  indices:",
+                        "    - names: ['disc-a']",
+                        "      privileges: ['read', 'view_index_metadata']",
+                        "    - names: ['disc-b']",
+                        "      privileges: ['view_index_metadata']"))
+            && es().addFileUser(user, password, java.util.List.of("eslake_sync_viewer"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(fileRealm, "needs a file realm");
+    io.eslake.local.LocalElasticsearch.waitUntil(
+        () -> es().status("/disc-a/_count", user, password) == 200,
+        java.time.Duration.ofSeconds(30),
+        "the role of " + user + " to take effect");
+
+    SyncJobIT.Run run =
+        SyncJobIT.run(
+            SyncJobIT.argsFor(
+                warehouse, password, "--username", user, "--indices", "disc-b", "--check"));
+
+    assertEquals(3, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("lacks the index privilege 'read' on 'disc-b'"), run.err());
+    assertFalse(run.err().contains("No index named"), run.err());
+  }
+
   private static Dataset<Row> delta(String table) {
     return spark().read().format("delta").load(warehouse.resolve(table).toString());
   }
