@@ -64,6 +64,31 @@ final class RunHistory {
     report.put("finished_at", finished.toString());
     boolean failed = records.stream().anyMatch(r -> r.status().equals(RunRecord.FAILED));
     report.put("status", failed ? RunRecord.FAILED : RunRecord.OK);
+    putIndices(report, records);
+    write(file, report);
+  }
+
+  /**
+   * Writes the report of a run that is starting: status {@value #RUNNING}, no finish, the indices
+   * it will sync. A run that is killed leaves this report, never the report of the run before
+   * (whose "ok" a monitor would take for this run's).
+   */
+  static void writeStartedReport(Path file, String runId, Instant started, List<String> indices)
+      throws IOException {
+    ObjectNode report = JSON.createObjectNode();
+    report.put("run_id", runId);
+    report.put("started_at", started.toString());
+    report.putNull("finished_at");
+    report.put("status", RUNNING);
+    ArrayNode names = report.putArray("indices");
+    indices.forEach(index -> names.addObject().put("index", index).put("status", RUNNING));
+    write(file, report);
+  }
+
+  /** The status of a run, and of its indices, in the report written when it starts. */
+  static final String RUNNING = "running";
+
+  private static void putIndices(ObjectNode report, List<RunRecord> records) {
     ArrayNode indices = report.putArray("indices");
     for (RunRecord record : records) {
       ObjectNode index = indices.addObject();
@@ -84,6 +109,9 @@ final class RunHistory {
         record.rescued().forEach(rescued::put);
       }
     }
+  }
+
+  private static void write(Path file, ObjectNode report) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The report of a run, kept in the warehouse folder so that the next run can sync only the indices
@@ -30,6 +31,22 @@ final class RunReport {
 
   static Path file(String warehouse) {
     return Path.of(warehouse).toAbsolutePath().normalize().resolve(FILE_NAME);
+  }
+
+  /** What the report says of an index whose run ended before it finished. */
+  static final String NOT_FINISHED =
+      "the run ended before this index finished (stopped or killed); no new version was committed"
+          + " unless its table says otherwise";
+
+  /**
+   * Writes the report of a run that is starting: every index not finished, so that a run that is
+   * killed leaves them all to {@code --only-failed}, not the report of the run before.
+   */
+  static void writeStarted(Path file, Map<String, String> tables) throws IOException {
+    List<IndexResult> results = new ArrayList<>();
+    tables.forEach(
+        (index, table) -> results.add(IndexResult.failure(index, table, 0, NOT_FINISHED)));
+    write(file, results);
   }
 
   /** Writes the results of a run; a failure to write is logged by the caller, not fatal. */

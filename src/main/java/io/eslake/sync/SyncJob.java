@@ -219,11 +219,28 @@ public final class SyncJob {
         return EXIT_USAGE;
       }
       if (config.onlyFailed()) {
-        Set<String> failed = new HashSet<>(RunReport.failedIndices(rerunFile));
+        List<String> lastFailed = RunReport.failedIndices(rerunFile);
+        Set<String> failed = new HashSet<>(lastFailed);
+        List<String> chosen = selected;
         selected = selected.stream().filter(failed::contains).toList();
-        if (selected.isEmpty()) {
+        List<String> left = lastFailed.stream().filter(i -> !chosen.contains(i)).toList();
+        if (lastFailed.isEmpty()) {
           out.println("Nothing to rerun: no index failed in the last run (" + rerunFile + ")");
           return EXIT_OK;
+        }
+        if (!left.isEmpty()) {
+          err.println(
+              "eslake sync: The last run failed on "
+                  + String.join(", ", left)
+                  + ", which --indices and --exclude do not select now (or which no longer"
+                  + " exist); give --indices "
+                  + String.join(",", left)
+                  + " with --only-failed to rerun "
+                  + (left.size() == 1 ? "it" : "them")
+                  + ".");
+          if (selected.isEmpty()) {
+            return EXIT_USAGE;
+          }
         }
       }
       tables = TableNames.assign(config.tablePrefix(), selected);
@@ -247,6 +264,9 @@ public final class SyncJob {
         Words.count(tables.size(), "index", "indices"),
         runId,
         threads == 1 ? "one at a time" : "up to " + threads + " at a time");
+    if (!recordStart(runId, started, tables, rerunFile, err)) {
+      return EXIT_USAGE;
+    }
     List<IndexResult> results = new ArrayList<>();
     List<RunRecord> records = new ArrayList<>();
     for (Outcome outcome : syncEach(runId, tables, threads)) {
@@ -690,6 +710,43 @@ public final class SyncJob {
       LOG.warn(
           "Could not write {} ({}); --only-failed cannot use this run", file, Failures.ioReason(e));
       LOG.debug("Writing the rerun file failed", e);
+    }
+  }
+
+  /**
+   * Writes, before any index is synced, the rerun file and the JSON report of a run that has not
+   * finished, so that a run that is killed leaves them saying so: {@code --only-failed} then reruns
+   * all its indices, and a monitor reading the report sees "running", not the last run's "ok". A
+   * rerun file that cannot be written is only logged, as at the end; a report that cannot be
+   * written stops the run before it syncs anything.
+   *
+   * @return false when the report could not be written
+   */
+  private boolean recordStart(
+      String runId, Instant started, Map<String, String> tables, Path rerunFile, PrintStream err) {
+    try {
+      RunReport.writeStarted(rerunFile, tables);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn(
+          "Could not write {} ({}); a killed run leaves the previous run's there",
+          rerunFile,
+          Failures.ioReason(e));
+    }
+    if (config.reportFile() == null) {
+      return true;
+    }
+    try {
+      RunHistory.writeStartedReport(
+          Path.of(config.reportFile()), runId, started, List.copyOf(tables.keySet()));
+      return true;
+    } catch (Exception e) {
+      err.println(
+          "eslake sync: Cannot write the report to "
+              + config.reportFile()
+              + ": "
+              + Failures.ioReason(e)
+              + ". Give --report a file in a folder this user may write to.");
+      return false;
     }
   }
 

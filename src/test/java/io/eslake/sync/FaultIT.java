@@ -164,6 +164,17 @@ class FaultIT extends IntegrationTest {
     assertTrue(Files.exists(warehouse.resolve(RunReport.FILE_NAME)));
     assertEquals(DOCUMENTS, SyncJobIT.delta(warehouse, TABLE).count());
 
+    // A rerun whose selection leaves out the failed index says so, instead of "nothing to rerun".
+    SyncJobIT.Run elsewhere = sync("--only-failed", "--indices", INDEX);
+    assertEquals(2, elsewhere.code(), elsewhere.out() + elsewhere.err());
+    assertTrue(
+        elsewhere
+            .err()
+            .startsWith(
+                "eslake sync: The last run failed on fault-other, which --indices and --exclude"
+                    + " do not select now"),
+        elsewhere.err());
+
     proxy.clearFaults();
     SyncJobIT.Run rerun = sync("--only-failed");
 
@@ -176,6 +187,46 @@ class FaultIT extends IntegrationTest {
     SyncJobIT.Run nothing = sync("--only-failed");
     assertEquals(0, nothing.code(), nothing.err());
     assertTrue(nothing.out().startsWith("Nothing to rerun"), nothing.out());
+  }
+
+  /**
+   * While a run syncs, its report says "running" and its rerun file names every index as not
+   * finished: a run killed then leaves neither the previous run's "ok" for a monitor nor its rerun
+   * file for --only-failed (which said "nothing to rerun" after a killed run). Read by a proxy hook
+   * at the run's first scroll page.
+   */
+  @Test
+  void aRunningSyncsReportSaysRunningUntilItEnds() throws IOException {
+    Path report = warehouse.resolve("reports/running.json");
+    Path rerun = warehouse.resolve(RunReport.FILE_NAME);
+    List<String> seen = new ArrayList<>();
+    proxy.beforeForwarding(
+        FaultProxy.Request::opensScroll,
+        () -> {
+          try {
+            seen.add(Files.readString(report));
+            seen.add(String.join(",", RunReport.failedIndices(rerun)));
+            seen.add(Files.readString(rerun));
+          } catch (IOException e) {
+            seen.add(e.toString());
+          }
+        },
+        1);
+
+    SyncJobIT.Run run = sync("--indices", INDEX, "--report", report.toString());
+
+    assertEquals(0, run.code(), run.out() + run.err());
+    assertEquals(3, seen.size(), seen.toString());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var running = json.readTree(seen.get(0));
+    assertEquals("running", running.path("status").asText(), seen.get(0));
+    assertTrue(running.path("finished_at").isNull(), seen.get(0));
+    assertEquals(INDEX, running.path("indices").path(0).path("index").asText(), seen.get(0));
+    assertEquals(INDEX, seen.get(1));
+    assertTrue(seen.get(2).contains("the run ended before this index finished"), seen.get(2));
+    var after = json.readTree(report.toFile());
+    assertEquals("ok", after.path("status").asText(), after.toString());
+    assertEquals(List.of(), RunReport.failedIndices(rerun));
   }
 
   @Test

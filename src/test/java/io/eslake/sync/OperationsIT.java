@@ -242,7 +242,9 @@ class OperationsIT extends IntegrationTest {
     assertEquals(2, noPasswordFile.code(), noPasswordFile.err());
     assertTrue(noPasswordFile.err().contains("named by --password-file"), noPasswordFile.err());
     assertFalse(noPasswordFile.err().contains("password_file"), noPasswordFile.err());
-    assertEquals(1, unwritableReport.code(), unwritableReport.err());
+    // Refused when the run starts, before any index is synced, not after the whole run.
+    assertEquals(2, unwritableReport.code(), unwritableReport.err());
+    assertFalse(unwritableReport.out().contains("ops-movies ->"), unwritableReport.out());
     assertEquals(
         "eslake sync: Cannot write the report to "
             + aFile.resolve("run.json")
