@@ -763,7 +763,9 @@ public final class ClusterClient implements Closeable {
   /**
    * Whether a request that failed without an answer may be sent again. A refused connection never
    * reached the cluster, but is retried only for a cluster this JVM has reached before: for one it
-   * never reached, the URL or port is more likely wrong than the node restarting.
+   * never reached, the URL or port is more likely wrong than the node restarting. So is a socket
+   * timeout: a server that accepts connections but never answered is more likely not the cluster
+   * (or a firewall's black hole) than a busy node, and each try would wait the whole timeout.
    */
   private boolean retryable(IOException failure, boolean idempotent) {
     boolean lostAfterSending = false;
@@ -773,6 +775,10 @@ public final class ClusterClient implements Closeable {
       }
       if (t instanceof java.net.ConnectException) {
         return REACHED.contains(settings.displayUrl());
+      }
+      if (t instanceof java.net.SocketTimeoutException
+          && !REACHED.contains(settings.displayUrl())) {
+        return false;
       }
       lostAfterSending |=
           t instanceof java.net.SocketException

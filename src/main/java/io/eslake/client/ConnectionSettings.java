@@ -104,6 +104,12 @@ public record ConnectionSettings(
         nodes, pathPrefix, credentials, trust, connectTimeoutMillis, socketTimeoutMillis, retry);
   }
 
+  /** These settings with other connect and socket timeouts, in milliseconds. */
+  public ConnectionSettings withTimeouts(int connectMillis, int socketMillis) {
+    return new ConnectionSettings(
+        nodes, pathPrefix, credentials, tls, connectMillis, socketMillis, retry);
+  }
+
   /** These settings with another retry policy. */
   public ConnectionSettings withRetry(RetryPolicy policy) {
     return new ConnectionSettings(

@@ -155,6 +155,18 @@ public final class ConnectorOptions implements Serializable {
           String.valueOf(RetryPolicy.DEFAULT_MAX_WAIT_MILLIS),
           "Longest wait before any retry, in milliseconds.");
 
+  public static final Key CONNECT_TIMEOUT_MS =
+      key(
+          "connect_timeout_ms",
+          String.valueOf(ConnectionSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS),
+          "How long to wait for a connection to a node, in milliseconds.");
+  public static final Key SOCKET_TIMEOUT_MS =
+      key(
+          "socket_timeout_ms",
+          String.valueOf(ConnectionSettings.DEFAULT_SOCKET_TIMEOUT_MILLIS),
+          "How long an answer may send nothing before the request fails, in milliseconds; a"
+              + " node that never answered is not tried again after it.");
+
   public static final Key PUSHDOWN_FILTERS =
       key(
           "pushdown_filters",
@@ -201,6 +213,8 @@ public final class ConnectorOptions implements Serializable {
           MAX_RETRIES,
           RETRY_WAIT_MS,
           RETRY_MAX_WAIT_MS,
+          CONNECT_TIMEOUT_MS,
+          SOCKET_TIMEOUT_MS,
           PUSHDOWN_FILTERS,
           PUSHDOWN_LIMIT,
           PUSHDOWN_AGGREGATES);
@@ -297,7 +311,19 @@ public final class ConnectorOptions implements Serializable {
         !isBlank(url)
             ? ConnectionSettings.fromUrls(url, credentials)
             : ConnectionSettings.fromCloudId(cloudId, credentials);
-    return settings.withTls(tlsTrust()).withRetry(retryPolicy());
+    return settings
+        .withTls(tlsTrust())
+        .withRetry(retryPolicy())
+        .withTimeouts(positiveInt(CONNECT_TIMEOUT_MS), positiveInt(SOCKET_TIMEOUT_MS));
+  }
+
+  private int positiveInt(Key key) {
+    int value = nonNegativeInt(key, get(key));
+    if (value == 0) {
+      throw new IllegalArgumentException(
+          "Cannot use " + key.name() + "=0: give a number of milliseconds above 0.");
+    }
+    return value;
   }
 
   /** How requests the cluster refused for the moment are tried again. */

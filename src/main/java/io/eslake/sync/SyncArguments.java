@@ -236,6 +236,19 @@ public final class SyncArguments {
           "ESLAKE_RETRY_MAX_WAIT_MS",
           ConnectorOptions.RETRY_MAX_WAIT_MS,
           "Longest wait before any retry, in ms (default: 30000).");
+  static final Flag CONNECT_TIMEOUT_MS =
+      Flag.forOption(
+          "--connect-timeout-ms",
+          "ESLAKE_CONNECT_TIMEOUT_MS",
+          ConnectorOptions.CONNECT_TIMEOUT_MS,
+          "How long to wait for a connection to a node, in ms (default: 10000).");
+  static final Flag SOCKET_TIMEOUT_MS =
+      Flag.forOption(
+          "--socket-timeout-ms",
+          "ESLAKE_SOCKET_TIMEOUT_MS",
+          ConnectorOptions.SOCKET_TIMEOUT_MS,
+          "How long an answer may send nothing before the request fails, in ms (default:"
+              + " 120000).");
   static final Flag ONLY_FAILED =
       new Flag(
           "--only-failed",
@@ -282,6 +295,8 @@ public final class SyncArguments {
           MAX_RETRIES,
           RETRY_WAIT_MS,
           RETRY_MAX_WAIT_MS,
+          CONNECT_TIMEOUT_MS,
+          SOCKET_TIMEOUT_MS,
           ONLY_FAILED);
 
   /** The value of --history-table that turns the run history off. */
