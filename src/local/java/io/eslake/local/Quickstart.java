@@ -98,7 +98,7 @@ public final class Quickstart {
                   + passwordFile(es.password())
                   + "). Press Ctrl-C to stop it.");
           es.fileRealmHelp().ifPresent(System.out::println);
-          Thread.currentThread().join();
+          waitForParentToEnd();
         }
       }
     } finally {
@@ -106,6 +106,19 @@ public final class Quickstart {
         es.close();
       }
     }
+  }
+
+  /**
+   * Waits until Ctrl-C (which runs the shutdown hooks) or until the process that started this one
+   * ends: Maven runs the quickstart as a child process, and a {@code kill} of Maven does not reach
+   * the child, which would otherwise keep Elasticsearch running with nobody to stop it.
+   */
+  private static void waitForParentToEnd() throws InterruptedException {
+    java.util.Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+    while (parent.map(ProcessHandle::isAlive).orElse(true)) {
+      Thread.sleep(1000);
+    }
+    System.out.println("The process that started the quickstart ended: stopping Elasticsearch.");
   }
 
   /** The password in a file of this run's own under target/, removed when the quickstart ends. */

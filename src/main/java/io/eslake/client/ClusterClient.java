@@ -896,7 +896,12 @@ public final class ClusterClient implements Closeable {
       }
       tls |= t instanceof SSLException;
     }
-    return tls ? ClusterException.tlsFailed(url, e) : ClusterException.unreachable(url, e);
+    if (tls) {
+      return ClusterException.tlsFailed(url, e);
+    }
+    return REACHED.contains(url)
+        ? ClusterException.unreachableAfterAnswering(url, e)
+        : ClusterException.unreachable(url, e);
   }
 
   /** A body shorter than its declared length: the HTTP client says "Premature end of ...". */

@@ -135,6 +135,24 @@ public final class ClusterException extends RuntimeException {
         cause);
   }
 
+  /**
+   * A node that answered earlier in this JVM no longer takes connections, after the retries: it
+   * stopped or is restarting, where "check the URL" would point at a URL that worked.
+   */
+  static ClusterException unreachableAfterAnswering(String url, Throwable cause) {
+    String detail =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new ClusterException(
+        Kind.UNAVAILABLE,
+        "Cannot connect to "
+            + url
+            + " ("
+            + detail
+            + "), which answered earlier: the node stopped or is restarting. Run again once it"
+            + " is back (max_retries and retry_max_wait_ms set how long a read waits for it).",
+        cause);
+  }
+
   /* The TLS messages name the catalog options that fix them (see ConnectorOptions). */
 
   static ClusterException untrustedCertificate(String url, TlsTrust trust, Throwable cause) {
