@@ -10,6 +10,8 @@
 #   ESLAKE_JAR      the shaded jar                        (default: target/eslake-*.jar)
 #   DELTA_PACKAGES  Delta for clusters that lack it; empty when the cluster has it
 #                                                         (default: io.delta:delta-spark_2.12:3.3.3)
+#   SPARK_SUBMIT_ARGS  more spark-submit options, split on white space, e.g.
+#                   "--executor-memory 4g --conf spark.eventLog.enabled=true"
 # Exit codes are the job's: 0 ok, 1 some index failed, 2 bad arguments, 3 connection or
 # credentials.
 set -euo pipefail
@@ -36,6 +38,10 @@ args=(
 )
 if [[ -n "$delta" ]]; then
   args+=(--packages "$delta")
+fi
+if [[ -n "${SPARK_SUBMIT_ARGS:-}" ]]; then
+  read -r -a extra <<< "$SPARK_SUBMIT_ARGS"
+  args+=("${extra[@]}")
 fi
 
 submit="${SPARK_SUBMIT:-spark-submit}"

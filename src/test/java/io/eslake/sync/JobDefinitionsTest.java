@@ -120,6 +120,7 @@ class JobDefinitionsTest {
             "bash", "jobs/spark-submit.sh", "--indices", "logs-*", "--prefix", "es_");
     builder.environment().put("SPARK_SUBMIT", fakeSubmit.toString());
     builder.environment().put("ESLAKE_JAR", jar.toString());
+    builder.environment().put("SPARK_SUBMIT_ARGS", "--executor-memory 4g --conf a.b=c");
     builder.environment().remove("ESLAKE_CONFIG");
     builder.redirectErrorStream(true);
     Process process = builder.start();
@@ -129,6 +130,9 @@ class JobDefinitionsTest {
     List<String> args = Files.readAllLines(captured);
     assertEquals("io.eslake.sync.SyncJob", args.get(args.indexOf("--class") + 1));
     assertTrue(args.contains("spark.executor.heartbeatInterval=2s"), args.toString());
+    List<String> sparkArgs = args.subList(0, args.indexOf(jar.toString()));
+    assertEquals("4g", sparkArgs.get(sparkArgs.indexOf("--executor-memory") + 1), args.toString());
+    assertTrue(sparkArgs.contains("a.b=c"), "SPARK_SUBMIT_ARGS go to spark-submit: " + args);
     List<String> jobArgs = args.subList(args.indexOf(jar.toString()) + 1, args.size());
     SyncConfig config =
         SyncArguments.parse(jobArgs.toArray(String[]::new), Map.of("ESLAKE_PASSWORD", "p"));
