@@ -41,7 +41,25 @@ final class Failures {
       message = root.getClass().getSimpleName();
     }
     int newline = message.indexOf('\n');
-    return SyncArguments.inFlagTerms(newline < 0 ? message : message.substring(0, newline));
+    String line = SyncArguments.inFlagTerms(newline < 0 ? message : message.substring(0, newline));
+    return isConcurrentDeltaWrite(failure) ? line + CONCURRENT_WRITE_ADVICE : line;
+  }
+
+  /** Said after Delta's conflict message, which names neither the other writer nor what to do. */
+  static final String CONCURRENT_WRITE_ADVICE =
+      " Another writer changed the Delta table during this sync (a second sync into the same"
+          + " warehouse or database?): run the syncs of one warehouse one at a time, and sync this"
+          + " index again.";
+
+  /** Whether Delta refused a commit because another writer committed to the table first. */
+  private static boolean isConcurrentDeltaWrite(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException
+          && t.getClass().getName().contains(".delta.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -170,4 +170,22 @@ class ReportTest {
                 new String[] {"--url", "http://es:9200", "--username", "u", "--max-retries", "-1"},
                 env));
   }
+
+  @Test
+  void aCommitRefusedForAConcurrentWriterSaysToRunSyncsOneAtATime() {
+    String delta =
+        "[DELTA_METADATA_CHANGED] MetadataChangedException: The metadata of the Delta table has"
+            + " been changed by a concurrent update. Please try the operation again.";
+    Exception failure =
+        new IllegalStateException(
+            "Job aborted", new org.apache.spark.sql.delta.MetadataChangedException(delta));
+
+    String line = Failures.oneLine(failure);
+
+    assertEquals(delta + Failures.CONCURRENT_WRITE_ADVICE, line);
+    assertEquals(
+        "Job aborted",
+        Failures.oneLine(new IllegalStateException("Job aborted")),
+        "other failures get no such advice");
+  }
 }
