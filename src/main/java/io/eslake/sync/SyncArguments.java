@@ -572,10 +572,20 @@ public final class SyncArguments {
     }
     Map<String, String> merged = new LinkedHashMap<>(env);
     boolean authenticationChosen = choosesAuthentication(given, env);
+    // A password in the environment (ESLAKE_PASSWORD) wins over a password file or variable the
+    // config file names, as the environment wins over the file for every option.
+    boolean passwordChosen =
+        !given.containsKey(PASSWORD_ENV)
+            && !given.containsKey(PASSWORD_FILE)
+            && env.get(PASSWORD_FILE.env()) == null
+            && env.get(PASSWORD_ENV.defaultValue()) != null;
     ConfigFile.read(Path.of(file.trim()))
         .forEach(
             (flag, value) -> {
               if (authenticationChosen && AUTHENTICATION_FLAGS.contains(flag)) {
+                return;
+              }
+              if (passwordChosen && (flag == PASSWORD_FILE || flag == PASSWORD_ENV)) {
                 return;
               }
               if (flag.env() == null) {

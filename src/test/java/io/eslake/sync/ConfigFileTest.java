@@ -55,6 +55,29 @@ class ConfigFileTest {
     assertNull(defaults.reportFile());
   }
 
+  /**
+   * ESLAKE_PASSWORD in the environment wins over the password file the config file names, as the
+   * environment wins over the file for every option (an operator rotating the secret through the
+   * environment had the file's password used without a word).
+   */
+  @Test
+  void aPasswordInTheEnvironmentWinsOverTheFilesPasswordFile() throws IOException {
+    Path config = file("url = es\nusername = u\npassword-file = /etc/eslake/pw\n");
+    String[] withFile = {"--config", config.toString()};
+
+    SyncConfig fromEnv = SyncArguments.parse(withFile, Map.of("ESLAKE_PASSWORD", "p"));
+    SyncConfig fromFile = SyncArguments.parse(withFile, Map.of());
+    SyncConfig fromCommandLine =
+        SyncArguments.parse(
+            new String[] {"--config", config.toString(), "--password-file", "/run/pw"},
+            Map.of("ESLAKE_PASSWORD", "p"));
+
+    assertEquals("ESLAKE_PASSWORD", fromEnv.catalogOptions().get("password_env"));
+    assertNull(fromEnv.catalogOptions().get("password_file"));
+    assertEquals("/etc/eslake/pw", fromFile.catalogOptions().get("password_file"));
+    assertEquals("/run/pw", fromCommandLine.catalogOptions().get("password_file"));
+  }
+
   @Test
   void theFileCanBeNamedInTheEnvironment() throws IOException {
     Path config = file("url = es\ncheck = true\nhistory-table = none\nreport = r.json\n");
@@ -114,7 +137,8 @@ class ConfigFileTest {
     Map<String, String> filesUser =
         SyncArguments.parse(withFile, Map.of("ESLAKE_PASSWORD", "p")).catalogOptions();
     assertEquals("reader", filesUser.get("username"), "a password alone keeps the file's user");
-    assertEquals("/etc/pw", filesUser.get("password_file"));
+    assertEquals("ESLAKE_PASSWORD", filesUser.get("password_env"), "and replaces its password");
+    assertNull(filesUser.get("password_file"), filesUser.toString());
 
     String both =
         failure(
