@@ -40,7 +40,8 @@ final class RunHistory {
           .add(
               "rescued",
               DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false),
-              true);
+              true)
+          .add("notes", DataTypes.StringType, true);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -108,6 +109,7 @@ final class RunHistory {
         ObjectNode rescued = index.putObject("rescued");
         record.rescued().forEach(rescued::put);
       }
+      index.put("notes", record.notes());
     }
   }
 
@@ -134,6 +136,7 @@ final class RunHistory {
         record.error(),
         record.rescued() == null
             ? null
-            : scala.collection.JavaConverters.mapAsScalaMap(record.rescued()));
+            : scala.collection.JavaConverters.mapAsScalaMap(record.rescued()),
+        record.notes());
   }
 }

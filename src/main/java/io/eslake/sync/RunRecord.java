@@ -20,6 +20,8 @@ import java.time.Instant;
  * @param error the failure in one line, the reason an index was skipped ({@code closed}), or null
  * @param rescued per field, how many documents had values kept in the rescue column; empty when
  *     none, null when the index was not synced
+ * @param notes what the result line noted besides, in one line ("count: the index changed during
+ *     the sync ...", "schema: ..."), or null when nothing
  */
 record RunRecord(
     String runId,
@@ -33,7 +35,8 @@ record RunRecord(
     long bytes,
     String schemaChanges,
     String error,
-    java.util.Map<String, Long> rescued) {
+    java.util.Map<String, Long> rescued,
+    String notes) {
 
   static final String OK = "ok";
   static final String FAILED = "failed";

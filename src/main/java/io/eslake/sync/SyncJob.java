@@ -519,7 +519,8 @@ public final class SyncJob {
         progress == null ? 0 : progress.bytes(),
         schemaChanges,
         result.failed() ? result.error() : result.skipped(),
-        result.succeeded() ? rescuedCounts(result) : null);
+        result.succeeded() ? rescuedCounts(result) : null,
+        result.notes().isEmpty() ? null : String.join("; ", result.notes()));
   }
 
   /** Per rescued field, the documents whose values the rescue column keeps, in field order. */

@@ -78,7 +78,7 @@ class OperationsIT extends IntegrationTest {
     StructType older =
         new StructType(
             java.util.Arrays.stream(RunHistory.SCHEMA.fields())
-                .filter(field -> !field.name().equals("rescued"))
+                .filter(field -> !field.name().equals("rescued") && !field.name().equals("notes"))
                 .toArray(StructField[]::new));
     spark()
         .createDataFrame(List.of(), older)
@@ -92,8 +92,34 @@ class OperationsIT extends IntegrationTest {
     assertEquals(0, run.code(), run.err() + run.out());
     Row row = history().get(0);
     assertEquals(Map.of("n", 2L), row.getJavaMap(row.fieldIndex("rescued")));
+    assertNull(row.getAs("notes"), "the notes column too came with the schema merge");
     JsonNode written = new ObjectMapper().readTree(report.toFile());
     assertEquals(2, written.path("indices").get(0).path("rescued").path("n").asLong());
+  }
+
+  /**
+   * What a result line notes besides (here a column the mapping gained between two runs) is kept in
+   * the history's and the report's notes, not only on the console.
+   */
+  @Test
+  void theHistoryAndTheReportKeepTheResultLinesNotes() throws IOException {
+    admin()
+        .recreateIndex(
+            "ops-noted", "{\"mappings\":{\"properties\":{\"a\":{\"type\":\"keyword\"}}}}");
+    admin().bulk(AdminClient.indexAction("ops-noted", 1) + "{\"a\":\"x\"}\n");
+    admin().refresh("ops-noted");
+    Path report = warehouse.resolve("noted.json");
+    run("--indices", "ops-noted");
+    admin().send("PUT", "/ops-noted/_mapping", "{\"properties\":{\"b\":{\"type\":\"long\"}}}");
+
+    SyncJobIT.Run second = run("--indices", "ops-noted", "--report", report.toString());
+
+    assertEquals(0, second.code(), second.err() + second.out());
+    String notes = history().get(1).getAs("notes");
+    assertTrue(notes != null && notes.startsWith("schema: added b"), notes);
+    assertTrue(second.out().contains(notes), second.out());
+    JsonNode written = new ObjectMapper().readTree(report.toFile());
+    assertEquals(notes, written.path("indices").get(0).path("notes").asText());
   }
 
   @Test
@@ -118,6 +144,7 @@ class OperationsIT extends IntegrationTest {
       assertTrue((double) row.getAs("seconds") > 0);
       assertEquals(warehouse.resolve(index.replace('-', '_')).toString(), row.getAs("table"));
       assertNull(row.getAs("error"));
+      assertNull(row.getAs("notes"), "nothing to note");
     }
     assertEquals("created", rows.get(0).getAs("schema_changes"));
     assertEquals("none", rows.get(3).getAs("schema_changes"), "a resync changes no column");
