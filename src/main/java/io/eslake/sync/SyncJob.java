@@ -109,6 +109,24 @@ public final class SyncJob {
   static final int EXIT_USAGE = 2;
   static final int EXIT_CONNECTION = 3;
 
+  /** Set when the driver program is being stopped: indices not yet started are not begun. */
+  private static volatile boolean stopping;
+
+  /** What a result says of an index a stopped job did not begin or finish. */
+  static final String STOPPED =
+      "the job was stopped (SIGTERM or Ctrl-C) before this index finished; its table keeps its"
+          + " previous version, and --only-failed syncs it next time";
+
+  /** Asks a running job to begin no more indices (the driver's shutdown hook calls it). */
+  static void requestStop() {
+    stopping = true;
+  }
+
+  /** Lets jobs begin indices again: for a job run in the same JVM after a stopped one (tests). */
+  static void clearStop() {
+    stopping = false;
+  }
+
   /** Set in the environment of a Databricks cluster's driver. */
   static final String DATABRICKS_RUNTIME = "DATABRICKS_RUNTIME_VERSION";
 
@@ -140,6 +158,8 @@ public final class SyncJob {
 
   /** Entry point for spark-submit. Exits with a non-zero code when anything failed. */
   public static void main(String[] args) {
+    // SIGTERM or Ctrl-C: Spark stops its context at once; indices not yet started are not begun.
+    Runtime.getRuntime().addShutdownHook(new Thread(SyncJob::requestStop, "eslake-stop"));
     int code = run(args, System.getenv(), System.out, System.err);
     end(code, System.getenv(), System::exit);
   }
@@ -330,7 +350,10 @@ public final class SyncJob {
                   SparkSession.setActiveSession(spark);
                   List<IndexResult> one = new ArrayList<>(1);
                   RunRecord record =
-                      syncOne(runId, entry.getKey(), entry.getValue(), at, tables.size(), one);
+                      stopping
+                          ? notBegun(runId, entry.getKey(), entry.getValue(), one)
+                          : syncOne(
+                              runId, entry.getKey(), entry.getValue(), at, tables.size(), one);
                   synchronized (out) {
                     out.println(one.get(0).line());
                   }
@@ -496,9 +519,10 @@ public final class SyncJob {
         result = IndexResult.skip(index, target.display(), "closed");
       } else {
         // The result line names the cause; the trace is for support, at DEBUG (README).
-        LOG.error("Sync of index '{}' failed: {}", index, Failures.oneLine(e));
+        String why = stopping ? STOPPED + " (" + Failures.oneLine(e) + ")" : Failures.oneLine(e);
+        LOG.error("Sync of index '{}' failed: {}", index, why);
         LOG.debug("Sync of index '{}' failed", index, e);
-        result = IndexResult.failure(index, target.display(), seconds(start), Failures.oneLine(e));
+        result = IndexResult.failure(index, target.display(), seconds(start), why);
       }
     } finally {
       if (progress != null) {
@@ -521,6 +545,27 @@ public final class SyncJob {
         result.failed() ? result.error() : result.skipped(),
         result.succeeded() ? rescuedCounts(result) : null,
         result.notes().isEmpty() ? null : String.join("; ", result.notes()));
+  }
+
+  /** The record of an index a stopped job did not begin: failed, so --only-failed syncs it. */
+  private RunRecord notBegun(String runId, String index, String table, List<IndexResult> results) {
+    String display = DeltaTarget.of(config.database(), config.warehouse(), table).display();
+    IndexResult result = IndexResult.failure(index, display, 0, STOPPED);
+    results.add(result);
+    return new RunRecord(
+        runId,
+        Instant.now(),
+        index,
+        display,
+        RunRecord.FAILED,
+        -1,
+        -1,
+        0,
+        0,
+        null,
+        STOPPED,
+        null,
+        null);
   }
 
   /** Per rescued field, the documents whose values the rescue column keeps, in field order. */

@@ -229,6 +229,34 @@ class FaultIT extends IntegrationTest {
     assertEquals(List.of(), RunReport.failedIndices(rerun));
   }
 
+  /**
+   * A job asked to stop (its driver's shutdown hook on SIGTERM or Ctrl-C) begins no more indices:
+   * the index being read finishes, the next is failed as not begun, for --only-failed, instead of
+   * being started against a Spark context that is shutting down.
+   */
+  @Test
+  void aStoppedJobBeginsNoMoreIndicesAndSaysSo() {
+    createIndex("fault-later", 10);
+    proxy.beforeForwarding(FaultProxy.Request::opensScroll, SyncJob::requestStop, 1);
+    SyncJobIT.Run run;
+    try {
+      run = sync("--indices", INDEX + ",fault-later", "--parallelism", "1");
+    } finally {
+      SyncJob.clearStop();
+    }
+
+    assertEquals(1, run.code(), run.out() + run.err());
+    assertTrue(run.out().contains(INDEX + " -> "), run.out());
+    assertFalse(
+        run.out().contains(INDEX + " -> " + warehouse.resolve(TABLE) + ": FAILED"), run.out());
+    assertTrue(
+        run.out().contains("fault-later -> ")
+            && run.out().contains("FAILED after 0.0 s: " + SyncJob.STOPPED),
+        run.out());
+    assertEquals(
+        List.of("fault-later"), RunReport.failedIndices(warehouse.resolve(RunReport.FILE_NAME)));
+  }
+
   @Test
   void aSchemaChangeBetweenRunsIsAppliedAndNamed() {
     admin()
