@@ -899,9 +899,7 @@ public final class ClusterClient implements Closeable {
     if (tls) {
       return ClusterException.tlsFailed(url, e);
     }
-    return REACHED.contains(url)
-        ? ClusterException.unreachableAfterAnswering(url, e)
-        : ClusterException.unreachable(url, e);
+    return ClusterException.unreachable(url, e, REACHED.contains(url));
   }
 
   /** A body shorter than its declared length: the HTTP client says "Premature end of ...". */

@@ -121,36 +121,35 @@ public final class ClusterException extends RuntimeException {
   }
 
   static ClusterException unreachable(String url, Throwable cause) {
-    String detail =
-        cause instanceof java.net.UnknownHostException
-            ? "unknown host " + cause.getMessage()
-            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return new ClusterException(
-        Kind.UNAVAILABLE,
-        "Cannot connect to "
-            + url
-            + " ("
-            + detail
-            + "). Check the URL and that the cluster is reachable from this machine.",
-        cause);
+    return unreachable(url, cause, false);
   }
 
   /**
-   * A node that answered earlier in this JVM no longer takes connections, after the retries: it
-   * stopped or is restarting, where "check the URL" would point at a URL that worked.
+   * A node that takes no connections, after the retries.
+   *
+   * @param answeredBefore whether it answered earlier in this JVM: it stopped or is restarting,
+   *     where "check the URL" would point at a URL that worked
    */
-  static ClusterException unreachableAfterAnswering(String url, Throwable cause) {
-    String detail =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  static ClusterException unreachable(String url, Throwable cause, boolean answeredBefore) {
     return new ClusterException(
         Kind.UNAVAILABLE,
         "Cannot connect to "
             + url
             + " ("
-            + detail
-            + "), which answered earlier: the node stopped or is restarting. Run again once it"
-            + " is back (max_retries and retry_max_wait_ms set how long a read waits for it).",
+            + connectDetail(cause)
+            + (answeredBefore
+                ? "), which answered earlier: the node stopped or is restarting. Run again once it"
+                    + " is back (max_retries and retry_max_wait_ms set how long a read waits for"
+                    + " it)."
+                : "). Check the URL and that the cluster is reachable from this machine."),
         cause);
+  }
+
+  private static String connectDetail(Throwable cause) {
+    if (cause instanceof java.net.UnknownHostException) {
+      return "unknown host " + cause.getMessage();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 
   /* The TLS messages name the catalog options that fix them (see ConnectorOptions). */

@@ -786,14 +786,17 @@ public final class SyncJob {
           Path.of(config.reportFile()), runId, started, List.copyOf(tables.keySet()));
       return true;
     } catch (Exception e) {
-      err.println(
-          "eslake sync: Cannot write the report to "
-              + config.reportFile()
-              + ": "
-              + Failures.ioReason(e)
-              + ". Give --report a file in a folder this user may write to.");
+      err.println(reportNotWritten(e));
       return false;
     }
+  }
+
+  private String reportNotWritten(Exception e) {
+    return "eslake sync: Cannot write the report to "
+        + config.reportFile()
+        + ": "
+        + Failures.ioReason(e)
+        + ". Give --report a file in a folder this user may write to.";
   }
 
   /**
@@ -824,12 +827,7 @@ public final class SyncJob {
         RunHistory.writeReport(
             Path.of(config.reportFile()), runId, started, Instant.now(), records);
       } catch (Exception e) {
-        err.println(
-            "eslake sync: Cannot write the report to "
-                + config.reportFile()
-                + ": "
-                + Failures.ioReason(e)
-                + ". Give --report a file in a folder this user may write to.");
+        err.println(reportNotWritten(e));
         ok = false;
       }
     }

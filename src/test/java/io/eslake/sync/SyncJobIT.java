@@ -201,16 +201,20 @@ class SyncJobIT extends IntegrationTest {
   }
 
   /** The job pointed at a port nothing listens on, with a user and a password file. */
-  private static Run runAgainstAClosedPort(Path warehouse) {
-    return run(
-        "--url",
-        "http://127.0.0.1:1",
-        "--username",
-        "elastic",
-        "--password-file",
-        secretFile("x").toString(),
-        "--warehouse",
-        warehouse.toString());
+  private static Run runAgainstAClosedPort(Path warehouse, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--url",
+                "http://127.0.0.1:1",
+                "--username",
+                "elastic",
+                "--password-file",
+                secretFile("x").toString(),
+                "--warehouse",
+                warehouse.toString()));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
   }
 
   /**
@@ -221,23 +225,8 @@ class SyncJobIT extends IntegrationTest {
    */
   @Test
   void aDatabaseTheSessionCannotKeepIsRefusedBeforeAnythingIsRead() {
-    List<String> base = new ArrayList<>();
-    base.addAll(
-        List.of(
-            "--url",
-            "http://127.0.0.1:1",
-            "--username",
-            "elastic",
-            "--password-file",
-            secretFile("x").toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--database"));
-
-    base.add("eslake_no_such_database");
-    Run missing = run(base.toArray(String[]::new));
-    base.set(base.size() - 1, "default");
-    Run inMemory = run(base.toArray(String[]::new));
+    Run missing = runAgainstAClosedPort(warehouse, "--database", "eslake_no_such_database");
+    Run inMemory = runAgainstAClosedPort(warehouse, "--database", "default");
 
     assertEquals(2, missing.code(), missing.out() + missing.err());
     assertTrue(
