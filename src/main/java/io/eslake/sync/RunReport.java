@@ -41,6 +41,8 @@ final class RunReport {
   /**
    * Writes the report of a run that is starting: every index not finished, so that a run that is
    * killed leaves them all to {@code --only-failed}, not the report of the run before.
+   *
+   * @param tables each index's table as results show it (a folder or {@code database.table})
    */
   static void writeStarted(Path file, Map<String, String> tables) throws IOException {
     List<IndexResult> results = new ArrayList<>();

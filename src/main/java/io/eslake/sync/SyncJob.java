@@ -725,7 +725,8 @@ public final class SyncJob {
   /**
    * Named indices the listing lacks may be ones the account sees but may not read (the listing
    * leaves those out): the failure then names the missing privilege, exit code 3, rather than "no
-   * index named". Names the cluster does not have pass.
+   * index named". Names the cluster does not have, or the account may not see, pass: a typo then
+   * still gets the closest names.
    *
    * @throws ClusterException of kind PERMISSION for the first such index
    */
@@ -736,13 +737,20 @@ public final class SyncJob {
     var connection = ConnectorOptions.of(config.catalogOptions()).connection();
     try (ClusterClient client = ClusterClient.shared(connection)) {
       for (String name : names) {
+        // Neither question is refused: _resolve/index leaves out names the account may not see
+        // (ignore_unavailable), and every user may ask _has_privileges about itself.
+        io.eslake.client.ResolvedNames seen;
         try {
-          client.mappings(name);
-          client.requireReadable(name);
+          seen = client.resolve(name, true);
         } catch (ClusterException e) {
-          if (e.kind() == ClusterException.Kind.PERMISSION) {
-            throw e;
-          }
+          continue;
+        }
+        boolean exists =
+            seen.indices().stream().anyMatch(i -> i.name().equals(name))
+                || seen.aliases().stream().anyMatch(a -> a.name().equals(name))
+                || seen.dataStreams().stream().anyMatch(d -> d.name().equals(name));
+        if (exists) {
+          client.requireReadable(name);
         }
       }
     }
@@ -771,7 +779,12 @@ public final class SyncJob {
   private boolean recordStart(
       String runId, Instant started, Map<String, String> tables, Path rerunFile, PrintStream err) {
     try {
-      RunReport.writeStarted(rerunFile, tables);
+      Map<String, String> targets = new java.util.LinkedHashMap<>();
+      tables.forEach(
+          (index, table) ->
+              targets.put(
+                  index, DeltaTarget.of(config.database(), config.warehouse(), table).display()));
+      RunReport.writeStarted(rerunFile, targets);
     } catch (java.io.IOException | RuntimeException e) {
       LOG.warn(
           "Could not write {} ({}); a killed run leaves the previous run's there",
