@@ -636,6 +636,9 @@ public final class ClusterClient implements Closeable {
       Response response = rest.performRequest(request);
       EntityUtils.consumeQuietly(response.getEntity());
       return true;
+    } catch (ResponseException e) {
+      // 404: the cluster holds no such scroll (its index was deleted, or it expired): nothing left.
+      return e.getResponse().getStatusLine().getStatusCode() == 404;
     } catch (IOException | RuntimeException e) {
       // The client says an interrupted wait with a RuntimeException.
       return false;
@@ -847,6 +850,11 @@ public final class ClusterClient implements Closeable {
       java.util.regex.Matcher limit = TOO_MANY_SCROLLS.matcher(body);
       String reason = limit.find() ? limit.group() : error.reason();
       return ClusterException.tooManyScrolls(url, action.index(), reason);
+    }
+    if (status == 400
+        && !settings.pathPrefix().isEmpty()
+        && error.reason().startsWith("no handler found for uri")) {
+      return ClusterException.wrongPathPrefix(url, settings.pathPrefix(), error.reason());
     }
     if (status == 404 && error.type().equals("index_not_found_exception")) {
       return ClusterException.noSuchIndex(error.index().isEmpty() ? action.index() : error.index());

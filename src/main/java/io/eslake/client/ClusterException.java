@@ -225,6 +225,23 @@ public final class ClusterException extends RuntimeException {
         cause);
   }
 
+  /**
+   * The URL has a path, and the cluster found no handler for the requests under it: the path is not
+   * where the cluster answers (it is for a proxy that serves the cluster under a path).
+   */
+  static ClusterException wrongPathPrefix(String url, String prefix, String reason) {
+    return new ClusterException(
+        Kind.CONFIGURATION,
+        "Cannot use the path '"
+            + prefix
+            + "' of "
+            + url
+            + ": the cluster answered 400 ("
+            + reason
+            + "). Give the URL without a path, unless a proxy serves the cluster under that path.",
+        null);
+  }
+
   static ClusterException notElasticsearch(String url, String what) {
     return new ClusterException(
         Kind.CONFIGURATION,

@@ -98,6 +98,24 @@ class PageBuffersIT extends IntegrationTest {
     }
   }
 
+  /**
+   * A scroll the cluster no longer holds (cleared, expired, or dropped with its deleted index) is
+   * answered 404 when cleared: nothing is left to release, so the clear succeeds, and the reader
+   * does not warn that the cluster keeps it until its keep-alive.
+   */
+  @Test
+  void clearingAScrollTheClusterNoLongerHoldsSucceeds() throws IOException {
+    try (ClusterClient client = ClusterClient.connect(connection())) {
+      SearchPage page = client.openScroll(new ScrollQuery(INDEX, null, 10, "1m", 0, 1));
+      page.readEnvelope();
+      String scrollId = page.scrollId();
+      page.close();
+
+      assertTrue(client.clearScroll(scrollId), "the first clear releases the scroll");
+      assertTrue(client.clearScroll(scrollId), "the second finds nothing left to release");
+    }
+  }
+
   @Test
   void anAnswerBeyondTheLimitFailsAsTheClientsOwnBufferWould() throws IOException {
     URI url = URI.create(es().url());

@@ -200,6 +200,17 @@ class SyncJobIT extends IntegrationTest {
     assertTrue(run.err().contains("reachable"), run.err());
   }
 
+  /** A URL with a path the cluster does not serve says so, rather than a raw "no handler". */
+  @Test
+  void aUrlWithAPathTheClusterDoesNotServeNamesThePath() {
+    Run run = run(args("--url", es().url() + "/some/prefix", "--check"));
+
+    assertEquals(3, run.code(), run.out() + run.err());
+    assertTrue(
+        run.err().startsWith("eslake sync: Cannot use the path '/some/prefix' of "), run.err());
+    assertTrue(run.err().contains("Give the URL without a path"), run.err());
+  }
+
   /** The job pointed at a port nothing listens on, with a user and a password file. */
   private static Run runAgainstAClosedPort(Path warehouse, String... extra) {
     List<String> args =
