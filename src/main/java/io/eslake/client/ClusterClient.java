@@ -569,22 +569,11 @@ public final class ClusterClient implements Closeable {
     } catch (ClusterException e) {
       return failure;
     }
-    boolean closed = now.indices().stream().anyMatch(i -> i.name().equals(name) && i.isClosed());
+    boolean closed = now.index(name).filter(ResolvedNames.Index::isClosed).isPresent();
     Optional<List<String>> stream =
-        now.dataStreams().stream()
-            .filter(d -> d.name().equals(name))
-            .findFirst()
-            .map(ResolvedNames.DataStream::backingIndices);
-    Optional<List<String>> alias =
-        now.aliases().stream()
-            .filter(a -> a.name().equals(name))
-            .findFirst()
-            .map(ResolvedNames.Alias::indices);
-    boolean present =
-        stream.isPresent()
-            || alias.isPresent()
-            || now.indices().stream().anyMatch(i -> i.name().equals(name));
-    if (closed || !present) {
+        now.dataStream(name).map(ResolvedNames.DataStream::backingIndices);
+    Optional<List<String>> alias = now.alias(name).map(ResolvedNames.Alias::indices);
+    if (closed || !now.has(name)) {
       return ClusterException.indexGoneMidRead(name, closed, failure);
     }
     List<String> members = stream.or(() -> alias).orElse(List.of(name));

@@ -3,6 +3,7 @@ package io.eslake.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a name or pattern resolves to on the cluster: concrete indices, aliases and data streams.
@@ -39,6 +40,26 @@ public record ResolvedNames(
 
   /** A data stream and its backing indices, oldest first. */
   public record DataStream(String name, List<String> backingIndices, String timestampField) {}
+
+  /** The concrete index of that name, if the answer holds one. */
+  public Optional<Index> index(String name) {
+    return indices.stream().filter(i -> i.name().equals(name)).findFirst();
+  }
+
+  /** The alias of that name, if the answer holds one. */
+  public Optional<Alias> alias(String name) {
+    return aliases.stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+
+  /** The data stream of that name, if the answer holds one. */
+  public Optional<DataStream> dataStream(String name) {
+    return dataStreams.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** Whether the answer holds an index, alias or data stream of that name. */
+  public boolean has(String name) {
+    return index(name).isPresent() || alias(name).isPresent() || dataStream(name).isPresent();
+  }
 
   static ResolvedNames parse(JsonNode body) {
     List<Index> indices = new ArrayList<>();

@@ -247,14 +247,8 @@ public final class ElasticsearchCatalog implements TableCatalog {
     } catch (ClusterException e) {
       return;
     }
-    java.util.Optional<ResolvedNames.Alias> alias =
-        resolved.aliases().stream().filter(a -> a.name().equals(table)).findFirst();
-    boolean hidden =
-        resolved.indices().stream().anyMatch(i -> i.name().equals(table) && i.isHidden());
-    boolean exists =
-        alias.isPresent()
-            || resolved.indices().stream().anyMatch(i -> i.name().equals(table))
-            || resolved.dataStreams().stream().anyMatch(d -> d.name().equals(table));
+    java.util.Optional<ResolvedNames.Alias> alias = resolved.alias(table);
+    boolean hidden = resolved.index(table).filter(ResolvedNames.Index::isHidden).isPresent();
     String prefix = "spark.sql.catalog." + name + ".";
     if (alias.isPresent() && !options.includeAliases()) {
       throw new TableNotListedException(
@@ -280,7 +274,8 @@ public final class ElasticsearchCatalog implements TableCatalog {
               + " is true",
           prefix + ConnectorOptions.INCLUDE_HIDDEN.name() + "=true");
     }
-    if (exists && !NameSelection.of(options.include(), options.exclude()).matches(table)) {
+    if (resolved.has(table)
+        && !NameSelection.of(options.include(), options.exclude()).matches(table)) {
       throw new TableNotListedException(
           name,
           table,

@@ -745,11 +745,7 @@ public final class SyncJob {
         } catch (ClusterException e) {
           continue;
         }
-        boolean exists =
-            seen.indices().stream().anyMatch(i -> i.name().equals(name))
-                || seen.aliases().stream().anyMatch(a -> a.name().equals(name))
-                || seen.dataStreams().stream().anyMatch(d -> d.name().equals(name));
-        if (exists) {
+        if (seen.has(name)) {
           client.requireReadable(name);
         }
       }
