@@ -6,6 +6,7 @@ import io.eslake.local.AdminClient;
 import io.eslake.local.LocalElasticsearch;
 import io.eslake.local.LocalSpark;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +40,36 @@ public abstract class IntegrationTest {
       LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
     }
     assertEquals(0, admin().openSearchContexts(), "search contexts left open on the cluster");
+  }
+
+  /**
+   * Adds a file-realm user whose one role may read some indices and only see others ({@code
+   * view_index_metadata}), and waits until the role takes effect. Skips the test where the cluster
+   * takes no file-realm users.
+   */
+  protected static void fileRealmUser(
+      String user, String password, List<String> readable, List<String> seenOnly) {
+    String role = user.replace('-', '_');
+    boolean added =
+        es().addRoles(
+                    String.join(
+                        "\n",
+                        role + ":",
+                        "  indices:",
+                        "    - names: " + yamlList(readable),
+                        "      privileges: ['read', 'view_index_metadata']",
+                        "    - names: " + yamlList(seenOnly),
+                        "      privileges: ['view_index_metadata']"))
+            && es().addFileUser(user, password, List.of(role));
+    org.junit.jupiter.api.Assumptions.assumeTrue(added, "needs a file realm");
+    LocalElasticsearch.waitUntil(
+        () -> es().status("/" + readable.get(0) + "/_count", user, password) == 200,
+        Duration.ofSeconds(30),
+        "the role of " + user + " to take effect");
+  }
+
+  private static String yamlList(List<String> names) {
+    return "[" + String.join(", ", names.stream().map(n -> "'" + n + "'").toList()) + "]";
   }
 
   protected static AdminClient admin() {

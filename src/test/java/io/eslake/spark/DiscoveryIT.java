@@ -283,22 +283,7 @@ public class DiscoveryIT extends IntegrationTest {
   void aUserWhoseRoleReadsSomeIndicesListsExactlyThoseAndReadsThem() {
     String user = "eslake-disc-reader";
     String password = "Disc-" + java.util.UUID.randomUUID();
-    boolean fileRealm =
-        es().addRoles(
-                    String.join(
-                        "\n",
-                        "eslake_disc_reader:",
-                        "  indices:",
-                        "    - names: ['disc-a', '" + STREAM + "']",
-                        "      privileges: ['read', 'view_index_metadata']",
-                        "    - names: ['disc-b']",
-                        "      privileges: ['view_index_metadata']"))
-            && es().addFileUser(user, password, List.of("eslake_disc_reader"));
-    org.junit.jupiter.api.Assumptions.assumeTrue(fileRealm, "needs a file realm");
-    io.eslake.local.LocalElasticsearch.waitUntil(
-        () -> es().status("/disc-a/_count", user, password) == 200,
-        java.time.Duration.ofSeconds(30),
-        "the role of " + user + " to take effect");
+    fileRealmUser(user, password, List.of("disc-a", STREAM), List.of("disc-b"));
     String catalog = "disc_reader";
     String prefix = "spark.sql.catalog." + catalog;
     spark().conf().set(prefix, ElasticsearchCatalog.class.getName());

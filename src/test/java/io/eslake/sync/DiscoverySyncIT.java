@@ -8,6 +8,7 @@ import io.eslake.IntegrationTest;
 import io.eslake.spark.DiscoveryIT;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,22 +93,7 @@ class DiscoverySyncIT extends IntegrationTest {
   void anIndexTheAccountSeesButMayNotReadNamesThePrivilege() {
     String user = "eslake-sync-viewer";
     String password = "Sync-" + java.util.UUID.randomUUID();
-    boolean fileRealm =
-        es().addRoles(
-                    String.join(
-                        "\n",
-                        "eslake_sync_viewer:",
-                        "  indices:",
-                        "    - names: ['disc-a']",
-                        "      privileges: ['read', 'view_index_metadata']",
-                        "    - names: ['disc-b']",
-                        "      privileges: ['view_index_metadata']"))
-            && es().addFileUser(user, password, java.util.List.of("eslake_sync_viewer"));
-    org.junit.jupiter.api.Assumptions.assumeTrue(fileRealm, "needs a file realm");
-    io.eslake.local.LocalElasticsearch.waitUntil(
-        () -> es().status("/disc-a/_count", user, password) == 200,
-        java.time.Duration.ofSeconds(30),
-        "the role of " + user + " to take effect");
+    fileRealmUser(user, password, List.of("disc-a"), List.of("disc-b"));
 
     SyncJobIT.Run run =
         SyncJobIT.run(

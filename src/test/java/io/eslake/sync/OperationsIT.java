@@ -61,20 +61,7 @@ class OperationsIT extends IntegrationTest {
    */
   @Test
   void theHistoryAndTheReportCountRescuedValuesAlsoInAnOlderHistoryTable() throws IOException {
-    admin()
-        .recreateIndex(
-            "ops-rescued",
-            "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\","
-                + "\"ignore_malformed\":true}}}}");
-    admin()
-        .bulk(
-            AdminClient.indexAction("ops-rescued", 1)
-                + "{\"n\":1}\n"
-                + AdminClient.indexAction("ops-rescued", 2)
-                + "{\"n\":\"many\"}\n"
-                + AdminClient.indexAction("ops-rescued", 3)
-                + "{\"n\":\"more\"}\n");
-    admin().refresh("ops-rescued");
+    SyncJobIT.indexWithMalformedNumbers("ops-rescued", "1", "\"many\"", "\"more\"");
     StructType older =
         new StructType(
             java.util.Arrays.stream(RunHistory.SCHEMA.fields())

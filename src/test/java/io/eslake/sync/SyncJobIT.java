@@ -99,6 +99,25 @@ class SyncJobIT extends IntegrationTest {
     return delta(warehouse, table);
   }
 
+  /**
+   * An index whose integer field n ignores malformed values, with one document per value (ids from
+   * 1, values as JSON): a value that is not a number is kept in _rescued by the read.
+   */
+  static void indexWithMalformedNumbers(String index, String... values) {
+    admin()
+        .recreateIndex(
+            index,
+            "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\","
+                + "\"ignore_malformed\":true}}}}");
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      bulk.append(io.eslake.local.AdminClient.indexAction(index, i + 1));
+      bulk.append("{\"n\":").append(values[i]).append("}\n");
+    }
+    admin().bulk(bulk.toString());
+    admin().refresh(index);
+  }
+
   static Dataset<Row> delta(Path warehouse, String table) {
     return spark().read().format("delta").load(warehouse.resolve(table).toString());
   }

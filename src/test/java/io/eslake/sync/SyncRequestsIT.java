@@ -190,18 +190,7 @@ class SyncRequestsIT extends IntegrationTest {
    */
   @Test
   void theRescueReportRunsWithTheCallersAdaptiveExecution() throws IOException, TimeoutException {
-    admin()
-        .recreateIndex(
-            "requests-rescued",
-            "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\","
-                + "\"ignore_malformed\":true}}}}");
-    admin()
-        .bulk(
-            AdminClient.indexAction("requests-rescued", 1)
-                + "{\"n\":1}\n"
-                + AdminClient.indexAction("requests-rescued", 2)
-                + "{\"n\":\"many\"}\n");
-    admin().refresh("requests-rescued");
+    SyncJobIT.indexWithMalformedNumbers("requests-rescued", "1", "\"many\"");
     SparkSession caller = spark();
     String partitions = caller.conf().get(SHUFFLE_PARTITIONS);
     caller.conf().set(SHUFFLE_PARTITIONS, "50");
