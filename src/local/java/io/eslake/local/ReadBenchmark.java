@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eslake.sync.BatchedCommits;
 import io.eslake.sync.SyncJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -173,8 +172,6 @@ public final class ReadBenchmark {
     spark.conf().set(prefix + ".url", es.url());
     spark.conf().set(prefix + ".username", es.username());
     spark.conf().set(prefix + ".password", es.password());
-    // The many-indices experiment reads all of them through one alias.
-    spark.conf().set(prefix + ".include_aliases", "true");
   }
 
   private void runAll() throws Exception {
@@ -286,20 +283,24 @@ public final class ReadBenchmark {
     return documents;
   }
 
-  private long sync(String indices, int parallelism, Path warehouse) throws IOException {
+  private long sync(String indices, int parallelism, Path warehouse, String... extra)
+      throws IOException {
     Path passwordFile = work.resolve("password");
     Files.writeString(passwordFile, es.password());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--url", es.url(),
+                "--username", es.username(),
+                "--password-file", passwordFile.toString(),
+                "--indices", indices,
+                "--warehouse", warehouse.toString(),
+                "--parallelism", String.valueOf(parallelism)));
+    args.addAll(List.of(extra));
     int code =
         SyncJob.run(
-            new String[] {
-              "--url", es.url(),
-              "--username", es.username(),
-              "--password-file", passwordFile.toString(),
-              "--indices", indices,
-              "--warehouse", warehouse.toString(),
-              "--parallelism", String.valueOf(parallelism)
-            },
+            args.toArray(String[]::new),
             Map.of(),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err);
@@ -456,20 +457,22 @@ public final class ReadBenchmark {
 
   /**
    * Many small indices synced one after another, then several at a time (4 unless {@code
-   * --many-at-once} says), each into a warehouse of its own; then both again into the tables they
-   * wrote, which replaces each table as a scheduled run does. Ten of the indices are created and
-   * replaced first in a warehouse of their own, so that neither measured run pays for the JIT's
-   * compilation of the sync's code. Another count than the default gets indices of its own prefix,
-   * so a quick run leaves the default indices in place.
+   * --many-at-once} says) each on its own ({@code --batch-max-documents 0}), then several at a time
+   * as the sync does by default (small indices batched), each into a warehouse of its own; then all
+   * three again into the tables they wrote, which replaces each table as a scheduled run does. Ten
+   * of the indices are created and replaced first in a warehouse of their own, in both ways, so
+   * that no measured run pays for the JIT's compilation of the sync's code. Another count than the
+   * default gets indices of its own prefix, so a quick run leaves the default indices in place.
    */
   private void manyIndices() throws Exception {
     int count = options.manyIndices();
     String prefix = count == 200 ? "bench-many-" : "bench-many" + count + "-";
     BenchmarkIndex.ensureMany(es, prefix, count, 1000);
-    // Ten indices created and then replaced first, so that the JIT has compiled the sync's code
-    // before either measured run: else the first run, one after another, pays for it alone.
+    int atOnce = options.manyAtOnce();
     ManyRun warmUp = manyRun(prefix + "00*", 1, work.resolve("many-warm-up"));
     ManyRun warmUpAgain = manyRun(prefix + "00*", 1, work.resolve("many-warm-up"));
+    manyRun(prefix + "00*", atOnce, work.resolve("many-warm-up-batched"));
+    manyRun(prefix + "00*", atOnce, work.resolve("many-warm-up-batched"));
     System.out.printf(
         Locale.ROOT,
         "Warm-up: 10 indices created in %.1f s (%.1f s CPU), replaced in %.1f s (%.1f s CPU)%n",
@@ -477,114 +480,50 @@ public final class ReadBenchmark {
         warmUp.cpuSeconds(),
         warmUpAgain.seconds(),
         warmUpAgain.cpuSeconds());
-    ManyRun sequential = manyRun(prefix + "*", 1, work.resolve("many-1"));
-    int atOnce = options.manyAtOnce();
-    ManyRun parallel = manyRun(prefix + "*", atOnce, work.resolve("many-" + atOnce));
+    Path one = work.resolve("many-1");
+    Path own = work.resolve("many-" + atOnce + "-own");
+    Path batched = work.resolve("many-" + atOnce);
+    ManyRun sequential = manyRun(prefix + "*", 1, one);
+    ManyRun alone = manyRun(prefix + "*", atOnce, own, "--batch-max-documents", "0");
+    ManyRun together = manyRun(prefix + "*", atOnce, batched);
     // The same again into the tables just written: each is replaced, as on every scheduled run.
-    ManyRun sequentialAgain = manyRun(prefix + "*", 1, work.resolve("many-1"));
-    ManyRun parallelAgain = manyRun(prefix + "*", atOnce, work.resolve("many-" + atOnce));
-    System.out.printf(
-        Locale.ROOT,
-        "%nSync of %d indices of 1,000 documents: one after another %.1f s (%.1f s CPU), %d at a"
-            + " time %.1f s (%.1f s CPU), %.2f times faster%n",
-        count,
-        sequential.seconds(),
-        sequential.cpuSeconds(),
-        atOnce,
-        parallel.seconds(),
-        parallel.cpuSeconds(),
-        sequential.seconds() / parallel.seconds());
-    System.out.printf(
-        Locale.ROOT,
-        "Per index: one after another %.2f s, %.2f s CPU, %.1f Spark jobs; %d at a time %.2f s,"
-            + " %.2f s CPU, %.1f Spark jobs%n",
-        sequential.seconds() / count,
-        sequential.cpuSeconds() / count,
-        (double) sequential.jobs() / count,
-        atOnce,
-        parallel.seconds() / count,
-        parallel.cpuSeconds() / count,
-        (double) parallel.jobs() / count);
-    System.out.printf(
-        Locale.ROOT,
-        "Again, each table replaced: one after another %.1f s (%.1f s CPU, %.1f Spark jobs per"
-            + " index), %d at a time %.1f s (%.1f s CPU, %.1f Spark jobs per index), %.2f times"
-            + " faster%n",
-        sequentialAgain.seconds(),
-        sequentialAgain.cpuSeconds(),
-        (double) sequentialAgain.jobs() / count,
-        atOnce,
-        parallelAgain.seconds(),
-        parallelAgain.cpuSeconds(),
-        (double) parallelAgain.jobs() / count,
-        sequentialAgain.seconds() / parallelAgain.seconds());
-    batched(prefix, count, sequential, sequentialAgain);
-  }
-
-  /**
-   * The experiment of {@link BatchedCommits}: the same indices read by one Spark job through an
-   * alias and committed table by table through Delta's transaction API, created, replaced as Delta
-   * lists the replaced files, and replaced with the files listed from memory; each against the sync
-   * one after another of this run. Ten indices go through it first, for the JIT.
-   */
-  private void batched(String prefix, int count, ManyRun sequential, ManyRun sequentialAgain)
-      throws Exception {
-    String base = "batched-" + prefix.substring(0, prefix.length() - 1);
-    es.admin().send("POST", "/_aliases", aliasBody(prefix + "00*", base + "-warm-up"));
-    es.admin().send("POST", "/_aliases", aliasBody(prefix + "*", base));
-    BatchedCommits warmUp = new BatchedCommits(spark, fresh(work.resolve("many-batched-warm-up")));
-    Dataset<Row> warmUpRows = spark.table(CATALOG + ".`" + base + "-warm-up`");
-    warmUp.write(warmUpRows, false);
-    warmUp.write(warmUpRows, false);
-    warmUp.write(warmUpRows, true);
-    BatchedCommits batched = new BatchedCommits(spark, fresh(work.resolve("many-batched")));
-    Dataset<Row> rows = spark.table(CATALOG + ".`" + base + "`");
-    ManyRun created = timed(() -> expect(count, batched.write(rows, false)));
-    ManyRun replaced = timed(() -> expect(count, batched.write(rows, false)));
-    ManyRun replayed = timed(() -> expect(count, batched.write(rows, true)));
-    long first = batched.rows(prefix + "000");
-    if (first != 1000) {
-      throw new IllegalStateException("A batched table holds " + first + " rows, not 1000");
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "Batched experiment (one Spark job for all %d indices, then a Delta commit per table):"
-            + " created in %.1f s (%.1f s CPU, %.2f Spark jobs per index), %.2f times as fast as"
-            + " one after another; replaced, Delta listing the old files, %.1f s (%.1f s CPU, %.2f"
-            + " jobs per index), %.2f times; replaced, old files listed from memory, %.1f s (%.1f"
-            + " s CPU, %.2f jobs per index), %.2f times%n",
-        count,
-        created.seconds(),
-        created.cpuSeconds(),
-        (double) created.jobs() / count,
-        sequential.seconds() / created.seconds(),
-        replaced.seconds(),
-        replaced.cpuSeconds(),
-        (double) replaced.jobs() / count,
-        sequentialAgain.seconds() / replaced.seconds(),
-        replayed.seconds(),
-        replayed.cpuSeconds(),
-        (double) replayed.jobs() / count,
-        sequentialAgain.seconds() / replayed.seconds());
-  }
-
-  private static String aliasBody(String indices, String alias) {
-    return "{\"actions\":[{\"add\":{\"index\":\"" + indices + "\",\"alias\":\"" + alias + "\"}}]}";
-  }
-
-  private static Path fresh(Path folder) throws IOException {
-    if (Files.exists(folder)) {
-      try (var paths = Files.walk(folder)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    ManyRun sequentialAgain = manyRun(prefix + "*", 1, one);
+    ManyRun aloneAgain = manyRun(prefix + "*", atOnce, own, "--batch-max-documents", "0");
+    ManyRun togetherAgain = manyRun(prefix + "*", atOnce, batched);
+    for (Path warehouse : List.of(one, own, batched)) {
+      String table = io.eslake.sync.TableNames.of(null, prefix + "000");
+      long rows = spark.read().format("delta").load(warehouse.resolve(table).toString()).count();
+      if (rows != 1000) {
+        throw new IllegalStateException("A table of " + warehouse + " holds " + rows + " rows");
       }
     }
-    return Files.createDirectories(folder);
+    System.out.printf(Locale.ROOT, "%nSync of %d indices of 1,000 documents:%n", count);
+    printMany("created", count, atOnce, sequential, alone, together);
+    printMany("replaced", count, atOnce, sequentialAgain, aloneAgain, togetherAgain);
   }
 
-  private static void expect(int tables, int committed) {
-    if (committed != tables) {
-      throw new IllegalStateException(committed + " tables committed, not " + tables);
-    }
+  private static void printMany(
+      String what, int count, int atOnce, ManyRun sequential, ManyRun alone, ManyRun together) {
+    System.out.printf(
+        Locale.ROOT,
+        "  %s: one after another %.1f s (%.1f s CPU, %.2f Spark jobs per index);"
+            + " %d at a time, each on its own, %.1f s (%.1f s CPU, %.2f jobs per index),"
+            + " %.2f times faster; %d at a time, small indices batched (the default), %.1f s"
+            + " (%.1f s CPU, %.2f jobs per index), %.2f times faster%n",
+        what,
+        sequential.seconds(),
+        sequential.cpuSeconds(),
+        (double) sequential.jobs() / count,
+        atOnce,
+        alone.seconds(),
+        alone.cpuSeconds(),
+        (double) alone.jobs() / count,
+        sequential.seconds() / alone.seconds(),
+        atOnce,
+        together.seconds(),
+        together.cpuSeconds(),
+        (double) together.jobs() / count,
+        sequential.seconds() / together.seconds());
   }
 
   /** A measured step. */
@@ -616,8 +555,9 @@ public final class ReadBenchmark {
   /** One sync of the many indices: its time, the benchmark JVM's CPU time and the Spark jobs. */
   private record ManyRun(double seconds, double cpuSeconds, long jobs) {}
 
-  private ManyRun manyRun(String pattern, int parallelism, Path warehouse) throws Exception {
-    return timed(() -> sync(pattern, parallelism, warehouse));
+  private ManyRun manyRun(String pattern, int parallelism, Path warehouse, String... extra)
+      throws Exception {
+    return timed(() -> sync(pattern, parallelism, warehouse, extra));
   }
 
   private static void resetPeaks() {

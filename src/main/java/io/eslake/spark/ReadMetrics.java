@@ -91,7 +91,7 @@ public final class ReadMetrics {
 
   /** Bytes of search responses parsed. */
   public static final class Bytes extends Sum {
-    static final String NAME = "esBytes";
+    public static final String NAME = "esBytes";
 
     public Bytes() {
       super(NAME, BYTES);
@@ -103,7 +103,7 @@ public final class ReadMetrics {
    * from the written table only when this is not zero.
    */
   public static final class Rescued extends Sum {
-    static final String NAME = "esRescued";
+    public static final String NAME = "esRescued";
 
     public Rescued() {
       super(NAME, RESCUED);

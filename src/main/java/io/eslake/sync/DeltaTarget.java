@@ -2,13 +2,13 @@ package io.eslake.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eslake.types.SchemaConverter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -98,10 +98,6 @@ final class DeltaTarget {
     if (needsColumnMapping(rows.schema())) {
       writer = writer.tableProperty("delta.columnMapping.mode", "name");
     }
-    Optional<String> statsColumns = StatsColumns.of(rows.schema());
-    if (statsColumns.isPresent()) {
-      writer = writer.tableProperty(StatsColumns.PROPERTY, statsColumns.get());
-    }
     if (exists) {
       writer.createOrReplace();
     } else {
@@ -113,6 +109,25 @@ final class DeltaTarget {
       }
     }
     return writtenRows(spark);
+  }
+
+  /**
+   * The properties the sync gives an index's table: the index it holds, its key columns, and the
+   * columns Delta keeps statistics of.
+   */
+  static Map<String, String> properties(String index, StructType schema) {
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    properties.put("eslake.source.index", index);
+    boolean indexColumn =
+        java.util.Arrays.asList(schema.fieldNames()).contains(SchemaConverter.INDEX_COLUMN);
+    properties.put("eslake.key", indexColumn ? "_index,_id" : "_id");
+    StatsColumns.of(schema).ifPresent(columns -> properties.put(StatsColumns.PROPERTY, columns));
+    return properties;
+  }
+
+  /** The table's folder, when it is written by path; null for a metastore table. */
+  String folder() {
+    return byPath ? display : null;
   }
 
   /**

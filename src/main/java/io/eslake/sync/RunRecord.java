@@ -41,4 +41,41 @@ record RunRecord(
   static final String OK = "ok";
   static final String FAILED = "failed";
   static final String SKIPPED = "skipped";
+
+  /**
+   * The record of an index's result.
+   *
+   * @param indexCount the index's document count when its sync started, or -1
+   * @param bytes response bytes read from the cluster
+   * @param schemaChanges how the table's columns changed, or null when it was not written
+   */
+  static RunRecord of(
+      String runId,
+      Instant startedAt,
+      IndexResult result,
+      long indexCount,
+      long bytes,
+      String schemaChanges) {
+    java.util.Map<String, Long> rescued = null;
+    if (result.succeeded()) {
+      rescued = new java.util.LinkedHashMap<>();
+      for (RescueReport.RescuedField field : result.rescued()) {
+        rescued.put(field.field(), field.documents());
+      }
+    }
+    return new RunRecord(
+        runId,
+        startedAt,
+        result.index(),
+        result.table(),
+        result.succeeded() ? OK : result.failed() ? FAILED : SKIPPED,
+        result.rows(),
+        indexCount,
+        result.seconds(),
+        bytes,
+        schemaChanges,
+        result.failed() ? result.error() : result.skipped(),
+        rescued,
+        result.notes().isEmpty() ? null : String.join("; ", result.notes()));
+  }
 }

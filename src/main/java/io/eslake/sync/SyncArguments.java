@@ -160,8 +160,15 @@ public final class SyncArguments {
           "--parallelism",
           "ESLAKE_PARALLELISM",
           String.valueOf(SyncConfig.DEFAULT_PARALLELISM),
-          "Indices synced at the same time, each as Spark jobs of its own; 1 syncs one after"
-              + " another.");
+          "Indices synced at the same time; 1 syncs one after another, each as Spark jobs of"
+              + " its own.");
+  static final Flag BATCH_MAX_DOCUMENTS =
+      new Flag(
+          "--batch-max-documents",
+          "ESLAKE_BATCH_MAX_DOCUMENTS",
+          String.valueOf(SyncConfig.DEFAULT_BATCH_MAX_DOCUMENTS),
+          "When several indices sync at once, those of at most this many documents are read and"
+              + " written together in shared Spark jobs; 0 syncs each on its own.");
 
   static final Flag ARRAY_FIELDS =
       Flag.forOption(
@@ -284,6 +291,7 @@ public final class SyncArguments {
           WAREHOUSE,
           DATABASE,
           PARALLELISM,
+          BATCH_MAX_DOCUMENTS,
           ARRAY_FIELDS,
           ARRAY_SAMPLE_SIZE,
           ON_MISMATCH,
@@ -464,7 +472,25 @@ public final class SyncArguments {
         Boolean.parseBoolean(value(CHECK, given, env)),
         seconds(value(PROGRESS_INTERVAL, given, env)),
         Boolean.parseBoolean(value(ONLY_FAILED, given, env)),
-        parallelism(value(PARALLELISM, given, env)));
+        parallelism(value(PARALLELISM, given, env)),
+        batchMaxDocuments(value(BATCH_MAX_DOCUMENTS, given, env)));
+  }
+
+  private static long batchMaxDocuments(String value) {
+    try {
+      long parsed = Long.parseLong(value.trim());
+      if (parsed >= 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the flag's name.
+    }
+    throw new UsageException(
+        "Cannot use "
+            + BATCH_MAX_DOCUMENTS.name()
+            + " "
+            + value
+            + ": give a whole number of documents, or 0 to sync each index on its own.");
   }
 
   private static int parallelism(String value) {

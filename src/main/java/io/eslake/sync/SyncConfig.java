@@ -19,6 +19,8 @@ import java.util.Map;
  * @param progressSeconds seconds between progress log lines when the output is not a terminal
  * @param onlyFailed whether to sync only the indices that failed in the last run's report
  * @param parallelism the most indices synced at the same time, at least 1
+ * @param batchMaxDocuments the most documents an index may hold to be synced in a batch with other
+ *     small indices when several sync at once; 0 syncs every index on its own
  */
 public record SyncConfig(
     Map<String, String> catalogOptions,
@@ -32,14 +34,22 @@ public record SyncConfig(
     boolean check,
     double progressSeconds,
     boolean onlyFailed,
-    int parallelism) {
+    int parallelism,
+    long batchMaxDocuments) {
 
   /** The indices synced at once when no number is given. */
   public static final int DEFAULT_PARALLELISM = 4;
 
+  /** The most documents of an index synced in a batch when no number is given. */
+  public static final long DEFAULT_BATCH_MAX_DOCUMENTS = 100_000;
+
   public SyncConfig {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+    }
+    if (batchMaxDocuments < 0) {
+      throw new IllegalArgumentException(
+          "batchMaxDocuments must not be negative, was " + batchMaxDocuments);
     }
     catalogOptions = Map.copyOf(catalogOptions);
     include = List.copyOf(include);

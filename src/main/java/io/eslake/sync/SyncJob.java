@@ -329,7 +329,7 @@ public final class SyncJob {
   }
 
   /** What syncing one index gave: its result line and its history row. */
-  private record Outcome(IndexResult result, RunRecord record) {}
+  record Outcome(IndexResult result, RunRecord record) {}
 
   /**
    * Syncs the indices on a bounded pool of driver threads, each submitting the Spark jobs of one
@@ -340,11 +340,19 @@ public final class SyncJob {
   private List<Outcome> syncEach(String runId, Map<String, String> tables, int threads) {
     ExecutorService pool = Executors.newFixedThreadPool(threads, SyncJob::syncThread);
     try {
-      List<Future<Outcome>> futures = new ArrayList<>();
+      Map<String, Outcome> batched =
+          threads > 1 && config.batchMaxDocuments() > 0 && config.database() == null
+              ? new BatchSync(this, pool).run(runId, tables)
+              : Map.of();
+      Map<String, Future<Outcome>> futures = new java.util.LinkedHashMap<>();
       int position = 0;
       for (Map.Entry<String, String> entry : tables.entrySet()) {
         int at = ++position;
-        futures.add(
+        if (batched.containsKey(entry.getKey())) {
+          continue;
+        }
+        futures.put(
+            entry.getKey(),
             pool.submit(
                 () -> {
                   SparkSession.setActiveSession(spark);
@@ -354,15 +362,14 @@ public final class SyncJob {
                           ? notBegun(runId, entry.getKey(), entry.getValue(), one)
                           : syncOne(
                               runId, entry.getKey(), entry.getValue(), at, tables.size(), one);
-                  synchronized (out) {
-                    out.println(one.get(0).line());
-                  }
+                  printResult(one.get(0));
                   return new Outcome(one.get(0), record);
                 }));
       }
       List<Outcome> outcomes = new ArrayList<>();
-      for (Future<Outcome> future : futures) {
-        outcomes.add(await(future));
+      for (String index : tables.keySet()) {
+        Outcome done = batched.get(index);
+        outcomes.add(done != null ? done : await(futures.get(index)));
       }
       return outcomes;
     } finally {
@@ -376,7 +383,7 @@ public final class SyncJob {
     return thread;
   }
 
-  private static Outcome await(Future<Outcome> future) {
+  static <T> T await(Future<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -459,8 +466,7 @@ public final class SyncJob {
             Locale.ROOT, "sync %d/%d: %s -> %s", position, total, index, target.display());
     spark.sparkContext().setJobDescription(description);
     long indexCount = -1;
-    String schemaChanges = null;
-    IndexResult result;
+    Finished finished = null;
     SyncProgress progress = null;
     try {
       indexCount = documentCount(index);
@@ -469,82 +475,128 @@ public final class SyncJob {
           new SyncProgress(
               spark.sparkContext(), description, indexCount, terminal(), config.progressSeconds());
       Dataset<Row> rows = spark.table(sourceCatalog + "." + quote(index));
-      String key =
-          Arrays.asList(rows.schema().fieldNames()).contains(SchemaConverter.INDEX_COLUMN)
-              ? "_index,_id"
-              : "_id";
       long written =
           target.replaceWith(
-              spark, rows, Map.of("eslake.source.index", index, "eslake.key", key), before != null);
+              spark, rows, DeltaTarget.properties(index, rows.schema()), before != null);
       boolean settled = progress.settle(written);
-      long countAfter = -1;
-      String notCounted = null;
-      try {
-        countAfter = documentCount(index);
-      } catch (Exception e) {
-        // The new version is committed: the result must say so, whatever the count's failure.
-        notCounted = Failures.oneLine(e);
-      }
-      schemaChanges = SchemaChanges.between(before, target.table(spark).schema());
-      List<String> notes = new ArrayList<>();
-      if (!schemaChanges.equals(SchemaChanges.NONE)
-          && !schemaChanges.equals(SchemaChanges.CREATED)) {
-        notes.add("schema: " + schemaChanges);
-      }
       // The read counted the documents with rescued values: with none, the table need not be read.
-      List<RescueReport.RescuedField> rescued =
-          settled && progress.rescuedDocuments() == 0
-              ? List.of()
-              : RescueReport.of(target.table(callerSession), rows.schema());
-      rescued.forEach(
-          field ->
-              LOG.warn(
-                  "Index '{}': values of '{}' kept in {} in {}: {}",
-                  index,
-                  field.field(),
-                  SchemaConverter.RESCUE_COLUMN,
-                  Words.count(field.documents(), "document", "documents"),
-                  field.reason()));
-      result =
-          checkCount(
-              IndexResult.success(index, target.display(), written, seconds(start), rescued, notes),
+      finished =
+          finish(
+              index,
+              target,
+              new Written(written, settled ? progress.rescuedDocuments() : -1, rows.schema()),
+              before,
+              null,
               indexCount,
-              countAfter,
-              notCounted);
+              start);
     } catch (Exception | LinkageError e) {
-      // A class that cannot be loaded (a clashing jar on the cluster) fails this index with its
-      // name, like any other failure, and leaves the other indices and the run's report intact.
-      if (Failures.rootOf(e) instanceof ClosedIndexException) {
-        LOG.info("Index '{}' is closed: skipped", index);
-        result = IndexResult.skip(index, target.display(), "closed");
-      } else {
-        // The result line names the cause; the trace is for support, at DEBUG (README).
-        String why = stopping ? STOPPED + " (" + Failures.oneLine(e) + ")" : Failures.oneLine(e);
-        LOG.error("Sync of index '{}' failed: {}", index, why);
-        LOG.debug("Sync of index '{}' failed", index, e);
-        result = IndexResult.failure(index, target.display(), seconds(start), why);
-      }
+      finished = new Finished(failed(index, target.display(), start, e), null);
     } finally {
       if (progress != null) {
         progress.close();
       }
       spark.sparkContext().setJobDescription(null);
     }
-    results.add(result);
-    return new RunRecord(
+    results.add(finished.result());
+    return RunRecord.of(
         runId,
         startedAt,
-        index,
-        result.table(),
-        result.succeeded() ? RunRecord.OK : result.failed() ? RunRecord.FAILED : RunRecord.SKIPPED,
-        result.rows(),
+        finished.result(),
         indexCount,
-        result.seconds(),
         progress == null ? 0 : progress.bytes(),
-        schemaChanges,
-        result.failed() ? result.error() : result.skipped(),
-        result.succeeded() ? rescuedCounts(result) : null,
-        result.notes().isEmpty() ? null : String.join("; ", result.notes()));
+        finished.schemaChanges());
+  }
+
+  /**
+   * What a commit wrote.
+   *
+   * @param rows the rows committed
+   * @param rescued the documents the read counted with values in the rescue column, or -1 when the
+   *     count is not known to be complete (the table is then read to report them)
+   * @param source the columns read
+   */
+  record Written(long rows, long rescued, StructType source) {}
+
+  /** An index's result and how its table's columns changed (null when it was not written). */
+  record Finished(IndexResult result, String schemaChanges) {}
+
+  /**
+   * The result of an index whose table was committed: the count check against the index after the
+   * read, the schema change, and the rescued values.
+   *
+   * @param before the table's columns before the commit, or null when it was created
+   * @param after the table's columns as committed, or null to read them from the table
+   */
+  Finished finish(
+      String index,
+      DeltaTarget target,
+      Written written,
+      StructType before,
+      StructType after,
+      long indexCount,
+      long start) {
+    long countAfter = -1;
+    String notCounted = null;
+    try {
+      countAfter = documentCount(index);
+    } catch (Exception e) {
+      // The new version is committed: the result must say so, whatever the count's failure.
+      notCounted = Failures.oneLine(e);
+    }
+    String schemaChanges =
+        SchemaChanges.between(before, after != null ? after : target.table(spark).schema());
+    List<String> notes = new ArrayList<>();
+    if (!schemaChanges.equals(SchemaChanges.NONE) && !schemaChanges.equals(SchemaChanges.CREATED)) {
+      notes.add("schema: " + schemaChanges);
+    }
+    List<RescueReport.RescuedField> rescued =
+        written.rescued() == 0
+            ? List.of()
+            : RescueReport.of(target.table(callerSession), written.source());
+    rescued.forEach(
+        field ->
+            LOG.warn(
+                "Index '{}': values of '{}' kept in {} in {}: {}",
+                index,
+                field.field(),
+                SchemaConverter.RESCUE_COLUMN,
+                Words.count(field.documents(), "document", "documents"),
+                field.reason()));
+    IndexResult result =
+        checkCount(
+            IndexResult.success(
+                index, target.display(), written.rows(), seconds(start), rescued, notes),
+            indexCount,
+            countAfter,
+            notCounted);
+    return new Finished(result, schemaChanges);
+  }
+
+  /** The result of an index whose sync failed, or was skipped as closed; the failure logged. */
+  IndexResult failed(String index, String table, long start, Throwable e) {
+    // A class that cannot be loaded (a clashing jar on the cluster) fails this index with its
+    // name, like any other failure, and leaves the other indices and the run's report intact.
+    if (Failures.rootOf(e) instanceof ClosedIndexException) {
+      return closed(index, table);
+    }
+    return failed(index, table, start, Failures.oneLine(e), e);
+  }
+
+  /** A closed index's result: skipped. */
+  static IndexResult closed(String index, String table) {
+    LOG.info("Index '{}' is closed: skipped", index);
+    return IndexResult.skip(index, table, "closed");
+  }
+
+  /** The result of an index whose sync failed for the reason given; the failure logged. */
+  IndexResult failed(String index, String table, long start, String reason, Throwable e) {
+    // The result line names the cause; the trace is for support, at DEBUG (README).
+    String why = stopping ? STOPPED + " (" + reason + ")" : reason;
+    LOG.error("Sync of index '{}' failed: {}", index, why);
+    if (e != null) {
+      LOG.debug("Sync of index '{}' failed", index, e);
+    }
+    return IndexResult.failure(index, table, seconds(start), why);
   }
 
   /** The record of an index a stopped job did not begin: failed, so --only-failed syncs it. */
@@ -552,27 +604,7 @@ public final class SyncJob {
     String display = DeltaTarget.of(config.database(), config.warehouse(), table).display();
     IndexResult result = IndexResult.failure(index, display, 0, STOPPED);
     results.add(result);
-    return new RunRecord(
-        runId,
-        Instant.now(),
-        index,
-        display,
-        RunRecord.FAILED,
-        -1,
-        -1,
-        0,
-        0,
-        null,
-        STOPPED,
-        null,
-        null);
-  }
-
-  /** Per rescued field, the documents whose values the rescue column keeps, in field order. */
-  private static Map<String, Long> rescuedCounts(IndexResult result) {
-    Map<String, Long> counts = new java.util.LinkedHashMap<>();
-    result.rescued().forEach(field -> counts.put(field.field(), field.documents()));
-    return counts;
+    return RunRecord.of(runId, Instant.now(), result, -1, 0, null);
   }
 
   /**
@@ -864,11 +896,39 @@ public final class SyncJob {
   }
 
   /** The index's document count, read through the catalog's table properties. */
-  private long documentCount(String index) throws Exception {
+  long documentCount(String index) throws Exception {
+    return documentCount(sourceTable(index));
+  }
+
+  /** A table's document count, as the catalog read it when it loaded the table. */
+  static long documentCount(Table table) {
+    return Long.parseLong(table.properties().get(ElasticsearchCatalog.DOCUMENTS_PROPERTY));
+  }
+
+  /** The index as the job's catalog loads it: its columns, count and scans. */
+  Table sourceTable(String index) throws Exception {
     TableCatalog catalog =
         (TableCatalog) spark.sessionState().catalogManager().catalog(sourceCatalog);
-    Table table = catalog.loadTable(Identifier.of(new String[0], index));
-    return Long.parseLong(table.properties().get(ElasticsearchCatalog.DOCUMENTS_PROPERTY));
+    return catalog.loadTable(Identifier.of(new String[0], index));
+  }
+
+  SparkSession session() {
+    return spark;
+  }
+
+  SyncConfig config() {
+    return config;
+  }
+
+  /** Prints an index's result line, whole, among those of the indices syncing beside it. */
+  void printResult(IndexResult result) {
+    synchronized (out) {
+      out.println(result.line());
+    }
+  }
+
+  static boolean stopping() {
+    return stopping;
   }
 
   /** The console to redraw progress on, or null to log it: also when indices sync at once. */
