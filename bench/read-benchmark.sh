@@ -2,7 +2,7 @@
 # Runs the read benchmark (io.eslake.local.ReadBenchmark): starts a local Elasticsearch (or uses the
 # cluster in ESLAKE_TEST_URL), loads the flights data once, and measures. Arguments go to the
 # benchmark: --reps N (default 5),
-# --only limit,eshadoop,ours,sync,sync-ours,sync-eshadoop,heap,many, --many N, --many-at-once N, --conf key=value (a Spark
+# --only limit,eshadoop,ours,sync,sync-ours,sync-eshadoop,heap,many,many-batched, --many N, --many-at-once N, --conf key=value (a Spark
 # setting; key= unsets it), --serve. ESLAKE_BENCHMARK_JAVA_OPTS adds JVM options (a JFR recording, for instance).
 set -eu
 cd "$(dirname "$0")/.."

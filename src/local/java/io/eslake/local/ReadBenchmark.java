@@ -106,7 +106,7 @@ public final class ReadBenchmark {
 
     /** Whether a part that reads the flights index runs: {@code many} alone does not need it. */
     boolean needsFlights() {
-      return only.isEmpty() || only.stream().anyMatch(part -> !part.equals("many"));
+      return only.isEmpty() || only.stream().anyMatch(part -> !part.startsWith("many"));
     }
   }
 
@@ -180,6 +180,8 @@ public final class ReadBenchmark {
     }
     if (options.runs("many")) {
       manyIndices();
+    } else if (options.runs("many-batched")) {
+      manyBatched();
     }
   }
 
@@ -500,6 +502,37 @@ public final class ReadBenchmark {
     System.out.printf(Locale.ROOT, "%nSync of %d indices of 1,000 documents:%n", count);
     printMany("created", count, atOnce, sequential, alone, together);
     printMany("replaced", count, atOnce, sequentialAgain, aloneAgain, togetherAgain);
+  }
+
+  /**
+   * The batched sync of the many indices alone, created then replaced, for profiling it: {@code
+   * --only many-batched}.
+   */
+  private void manyBatched() throws Exception {
+    int count = options.manyIndices();
+    String prefix = count == 200 ? "bench-many-" : "bench-many" + count + "-";
+    BenchmarkIndex.ensureMany(es, prefix, count, 1000);
+    int atOnce = options.manyAtOnce();
+    manyRun(prefix + "00*", atOnce, work.resolve("many-warm-up-batched"));
+    manyRun(prefix + "00*", atOnce, work.resolve("many-warm-up-batched"));
+    Path batched = work.resolve("many-" + atOnce + "-alone");
+    if (Files.exists(batched)) {
+      try (var paths = Files.walk(batched)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+    ManyRun created = manyRun(prefix + "*", atOnce, batched);
+    ManyRun replaced = manyRun(prefix + "*", atOnce, batched);
+    System.out.printf(
+        Locale.ROOT,
+        "%nBatched sync of %d indices of 1,000 documents, %d at a time: created %.1f s (%.1f s"
+            + " CPU), replaced %.1f s (%.1f s CPU)%n",
+        count,
+        atOnce,
+        created.seconds(),
+        created.cpuSeconds(),
+        replaced.seconds(),
+        replaced.cpuSeconds());
   }
 
   private static void printMany(

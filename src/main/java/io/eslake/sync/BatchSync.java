@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Syncs many small indices together (README, "Many small indices"): those of at most {@code
- * --batch-max-documents} documents, in groups of {@link #PER_JOB}, each group read and written by
- * one Spark job and then committed table by table on the job's driver threads ({@link BatchFiles}).
- * Each index keeps every guarantee of a sync on its own: one commit replaces its table, the rows
- * are checked against the index's count, rescued values are reported, and a failure fails that
- * index alone. An index a batch cannot take (see {@link BatchFiles}) is left to the usual sync.
+ * --batch-max-documents} documents, in groups of at most {@link #PER_JOB} indices and {@link
+ * #DOCUMENTS_PER_JOB} documents, each group read and written by one Spark job and then committed
+ * table by table on the job's driver threads ({@link BatchFiles}). Each index keeps every guarantee
+ * of a sync on its own: one commit replaces its table, the rows are checked against the index's
+ * count, rescued values are reported, and a failure fails that index alone. An index a batch cannot
+ * take (see {@link BatchFiles}) is left to the usual sync.
  */
 final class BatchSync {
 
@@ -34,6 +35,12 @@ final class BatchSync {
 
   /** The most indices one Spark job of a batch reads: their results are printed job by job. */
   static final int PER_JOB = 100;
+
+  /**
+   * The most documents one Spark job of a batch reads: a job's tables are committed when it ends,
+   * so a job is kept short enough that results keep coming.
+   */
+  static final long DOCUMENTS_PER_JOB = 1_000_000;
 
   private final SyncJob job;
   private final ExecutorService pool;
@@ -69,6 +76,7 @@ final class BatchSync {
       return outcomes;
     }
     List<Map.Entry<String, String>> entries = new ArrayList<>(tables.entrySet());
+    int jobs = 0;
     for (int from = 0; from < entries.size() && !SyncJob.stopping(); from += PER_JOB) {
       List<Map.Entry<String, String>> group =
           entries.subList(from, Math.min(entries.size(), from + PER_JOB));
@@ -76,9 +84,29 @@ final class BatchSync {
       if (planned.size() < 2) {
         continue;
       }
-      outcomes.putAll(sync(runId, planned, from / PER_JOB + 1));
+      for (List<Planned> job : jobs(planned)) {
+        outcomes.putAll(sync(runId, job, ++jobs));
+      }
     }
     return outcomes;
+  }
+
+  /** The planned indices split into Spark jobs of at most {@link #DOCUMENTS_PER_JOB}. */
+  private static List<List<Planned>> jobs(List<Planned> planned) {
+    List<List<Planned>> jobs = new ArrayList<>();
+    List<Planned> job = new ArrayList<>();
+    long documents = 0;
+    for (Planned one : planned) {
+      if (!job.isEmpty() && documents + one.documents() > DOCUMENTS_PER_JOB) {
+        jobs.add(job);
+        job = new ArrayList<>();
+        documents = 0;
+      }
+      job.add(one);
+      documents += one.documents();
+    }
+    jobs.add(job);
+    return jobs;
   }
 
   private List<Planned> plan(List<Map.Entry<String, String>> group) {

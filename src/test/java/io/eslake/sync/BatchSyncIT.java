@@ -123,8 +123,9 @@ class BatchSyncIT extends IntegrationTest {
     Path batched = Files.createDirectories(work.resolve("together"));
     Path alone = Files.createDirectories(work.resolve("alone"));
 
-    Run together = sync(batched, "batch-*", "--batch-max-documents", MAX);
-    Run separate = sync(alone, "batch-*", "--batch-max-documents", "0");
+    String indices = "batch-a,batch-b,batch-c,batch-d,batch-big";
+    Run together = sync(batched, indices, "--batch-max-documents", MAX);
+    Run separate = sync(alone, indices, "--batch-max-documents", "0");
 
     assertEquals(0, together.code(), together.err() + together.out());
     assertEquals(0, separate.code(), separate.err() + separate.out());
@@ -247,5 +248,33 @@ class BatchSyncIT extends IntegrationTest {
     assertFalse(batched(warehouse, "batch_g1"), "synced on its own");
     assertTrue(batched(warehouse, "batch_g2"), "the others are still batched");
     assertEquals(2, rows(warehouse, "batch_g3").size());
+  }
+
+  @Test
+  void aSessionThatSetsDeltaTableDefaultsSyncsEachIndexOnItsOwn() throws Exception {
+    Path warehouse = Files.createDirectories(work.resolve("defaults"));
+    index("batch-h1", "{\"n\":{\"type\":\"long\"}}", 3, i -> "{\"n\":" + i + "}");
+    index("batch-h2", "{\"n\":{\"type\":\"long\"}}", 4, i -> "{\"n\":" + i + "}");
+    String key = BatchFiles.TABLE_DEFAULTS + "enableChangeDataFeed";
+    spark().conf().set(key, "true");
+    Run run;
+    try {
+      run = sync(warehouse, "batch-h*", "--batch-max-documents", MAX);
+    } finally {
+      spark().conf().unset(key);
+    }
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    for (String table : List.of("batch_h1", "batch_h2")) {
+      assertFalse(batched(warehouse, table), table + " synced on its own");
+      assertEquals(
+          "true",
+          snapshot(warehouse, table)
+              .metadata()
+              .configuration()
+              .get("delta.enableChangeDataFeed")
+              .get(),
+          "the session's default is applied to " + table);
+    }
   }
 }
