@@ -50,13 +50,13 @@ import scala.Option;
 import scala.collection.JavaConverters;
 
 /**
- * The mechanics of a batched sync (README, "Many small indices"): the tables of many small indices
- * written by one Spark job, each task reading one slice of one index and writing it as one Parquet
- * file into that index's table folder, then each table committed on the driver through Delta's
- * transaction API ({@code org.apache.spark.sql.delta}, internal to delta-spark). A commit creates
- * or replaces its table in one step, as the sync's CREATE OR REPLACE TABLE AS SELECT does; what
- * that statement costs per table (planning a query, a Spark job, rebuilding the replaced version's
- * state in two more) is what a batch saves.
+ * The mechanics of a batched sync (README, "Small indices synced together"): the tables of many
+ * small indices written by one Spark job, each task reading one slice of one index and writing it
+ * as one Parquet file into that index's table folder, then each table committed on the driver
+ * through Delta's transaction API ({@code org.apache.spark.sql.delta}, internal to delta-spark). A
+ * commit creates or replaces its table in one step, as the sync's CREATE OR REPLACE TABLE AS SELECT
+ * does; what that statement costs per table (planning a query, a Spark job, rebuilding the replaced
+ * version's state in two more) is what a batch saves.
  *
  * <p>A batch only takes what it can write as that statement would. A table it replaces must be one
  * the sync wrote last (the newest commit a table creation or replacement, so that its files are

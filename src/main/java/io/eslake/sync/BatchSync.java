@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Syncs many small indices together (README, "Many small indices"): those of at most {@code
- * --batch-max-documents} documents, in groups of at most {@link #PER_JOB} indices and {@link
+ * Syncs many small indices together (README, "Small indices synced together"): those of at most
+ * {@code --batch-max-documents} documents, in groups of at most {@link #PER_JOB} indices and {@link
  * #DOCUMENTS_PER_JOB} documents, each group read and written by one Spark job and then committed
  * table by table on the job's driver threads ({@link BatchFiles}). Each index keeps every guarantee
  * of a sync on its own: one commit replaces its table, the rows are checked against the index's
@@ -80,7 +80,13 @@ final class BatchSync {
     for (int from = 0; from < entries.size() && !SyncJob.stopping(); from += PER_JOB) {
       List<Map.Entry<String, String>> group =
           entries.subList(from, Math.min(entries.size(), from + PER_JOB));
+      long began = System.nanoTime();
       List<Planned> planned = plan(group);
+      LOG.info(
+          "{} of {} indices planned into a batch in {} s",
+          planned.size(),
+          group.size(),
+          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
       if (planned.size() < 2) {
         continue;
       }
@@ -197,8 +203,13 @@ final class BatchSync {
                   i, partition, factory, parquet, one.target().folder(), one.schema()));
         }
       }
-      LOG.info("{}: {} slices", description, work.size());
+      long began = System.nanoTime();
       done = BatchFiles.run(spark, work);
+      LOG.info(
+          "{}: {} slices read and written in {} s",
+          description,
+          work.size(),
+          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
     } catch (Exception | LinkageError e) {
       // The job itself failed (an executor lost beyond Spark's retries, say): each index is then
       // synced on its own, which reports its own failure if it has one.
@@ -218,10 +229,15 @@ final class BatchSync {
       List<BatchFiles.Done> files = byIndex.get(i);
       futures.add(pool.submit(() -> commit(runId, one, files)));
     }
+    long began = System.nanoTime();
     Map<String, SyncJob.Outcome> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < planned.size(); i++) {
       outcomes.put(planned.get(i).index(), SyncJob.await(futures.get(i)));
     }
+    LOG.info(
+        "{}: tables committed in {} s",
+        description,
+        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
     return outcomes;
   }
 
