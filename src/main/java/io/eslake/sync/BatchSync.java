@@ -66,7 +66,10 @@ final class BatchSync {
       long start) {}
 
   /**
-   * Syncs the indices a batch can take.
+   * Syncs the indices a batch can take. Batches overlap: while one batch's Spark job runs, the
+   * tables of the batch before are committed and the indices of the next are planned, so the
+   * executors' reading and writing and the driver's commits (file renames, Delta's log) proceed
+   * side by side.
    *
    * @return the outcomes of the indices synced here, by index; the others are left to the caller
    */
@@ -75,27 +78,54 @@ final class BatchSync {
     if (tables.size() < 2 || !BatchFiles.available(spark, System.getenv())) {
       return outcomes;
     }
-    List<Map.Entry<String, String>> entries = new ArrayList<>(tables.entrySet());
-    int jobs = 0;
-    for (int from = 0; from < entries.size() && !SyncJob.stopping(); from += PER_JOB) {
-      List<Map.Entry<String, String>> group =
-          entries.subList(from, Math.min(entries.size(), from + PER_JOB));
-      long began = System.nanoTime();
-      List<Planned> planned = plan(group);
-      LOG.info(
-          "{} of {} indices planned into a batch in {} s",
-          planned.size(),
-          group.size(),
-          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
-      if (planned.size() < 2) {
-        continue;
+    ExecutorService submitter =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "eslake-batch-job");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<Map.Entry<String, String>> entries = new ArrayList<>(tables.entrySet());
+      Running previous = null;
+      int jobs = 0;
+      for (int from = 0; from < entries.size() && !SyncJob.stopping(); from += PER_JOB) {
+        List<Map.Entry<String, String>> group =
+            entries.subList(from, Math.min(entries.size(), from + PER_JOB));
+        long began = System.nanoTime();
+        List<Planned> planned = plan(group);
+        LOG.info(
+            "{} of {} indices planned into a batch in {} s",
+            planned.size(),
+            group.size(),
+            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+        if (planned.size() < 2) {
+          continue;
+        }
+        for (List<Planned> job : jobs(planned)) {
+          int number = ++jobs;
+          Running running = new Running(job, number, submitter.submit(() -> write(job, number)));
+          if (previous != null) {
+            outcomes.putAll(commit(runId, previous));
+          }
+          previous = running;
+        }
       }
-      for (List<Planned> job : jobs(planned)) {
-        outcomes.putAll(sync(runId, job, ++jobs));
+      if (previous != null) {
+        outcomes.putAll(commit(runId, previous));
       }
+      return outcomes;
+    } finally {
+      submitter.shutdownNow();
     }
-    return outcomes;
   }
+
+  /**
+   * A batch whose Spark job was submitted.
+   *
+   * @param files what its tasks did, or null when the job failed as a whole
+   */
+  private record Running(List<Planned> planned, int number, Future<List<BatchFiles.Done>> files) {}
 
   /** The planned indices split into Spark jobs of at most {@link #DOCUMENTS_PER_JOB}. */
   private static List<List<Planned>> jobs(List<Planned> planned) {
@@ -174,20 +204,29 @@ final class BatchSync {
     }
   }
 
-  /** Reads and writes the planned indices in one Spark job, then commits each table. */
-  private Map<String, SyncJob.Outcome> sync(String runId, List<Planned> planned, int number) {
-    List<BatchFiles.Work> work = new ArrayList<>();
-    List<BatchFiles.Done> done;
-    String description =
-        String.format(
-            Locale.ROOT,
-            "sync batch %d: %s (%s ... %s)",
-            number,
-            Words.count(planned.size(), "small index", "small indices"),
-            planned.get(0).index(),
-            planned.get(planned.size() - 1).index());
+  private static String description(List<Planned> planned, int number) {
+    return String.format(
+        Locale.ROOT,
+        "sync batch %d: %s (%s ... %s)",
+        number,
+        Words.count(planned.size(), "small index", "small indices"),
+        planned.get(0).index(),
+        planned.get(planned.size() - 1).index());
+  }
+
+  /**
+   * Reads and writes the planned indices in one Spark job, each task one slice of one index.
+   *
+   * @return what each task did, or null when the job failed as a whole (an executor lost beyond
+   *     Spark's retries, say): each index is then synced on its own, which reports its own failure
+   *     if it has one
+   */
+  private List<BatchFiles.Done> write(List<Planned> planned, int number) {
+    SparkSession.setActiveSession(spark);
+    String description = description(planned, number);
     spark.sparkContext().setJobDescription(description);
     try {
+      List<BatchFiles.Work> work = new ArrayList<>();
       Map<StructType, BatchFiles.Writers> writers = new java.util.HashMap<>();
       for (int i = 0; i < planned.size(); i++) {
         Planned one = planned.get(i);
@@ -204,21 +243,29 @@ final class BatchSync {
         }
       }
       long began = System.nanoTime();
-      done = BatchFiles.run(spark, work);
+      List<BatchFiles.Done> done = BatchFiles.run(spark, work);
       LOG.info(
           "{}: {} slices read and written in {} s",
           description,
           work.size(),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+      return done;
     } catch (Exception | LinkageError e) {
-      // The job itself failed (an executor lost beyond Spark's retries, say): each index is then
-      // synced on its own, which reports its own failure if it has one.
       LOG.warn(
           "{} failed, its indices are synced one by one: {}", description, Failures.oneLine(e));
       LOG.debug("{} failed", description, e);
-      return Map.of();
+      return null;
     } finally {
       spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /** Commits each table of a batch once its Spark job has ended. */
+  private Map<String, SyncJob.Outcome> commit(String runId, Running running) {
+    List<Planned> planned = running.planned();
+    List<BatchFiles.Done> done = SyncJob.await(running.files());
+    if (done == null) {
+      return Map.of();
     }
     List<List<BatchFiles.Done>> byIndex = new ArrayList<>();
     planned.forEach(one -> byIndex.add(new ArrayList<>()));
@@ -236,7 +283,7 @@ final class BatchSync {
     }
     LOG.info(
         "{}: tables committed in {} s",
-        description,
+        description(planned, running.number()),
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
     return outcomes;
   }
