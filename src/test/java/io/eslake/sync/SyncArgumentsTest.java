@@ -88,6 +88,19 @@ class SyncArgumentsTest {
   }
 
   @Test
+  void batchMaxDocumentsDefaultsToOneHundredThousandAndRefusesANegativeCount() {
+    assertEquals(100_000, parse(Map.of(), "--url", "es").batchMaxDocuments());
+    assertEquals(
+        0, parse(Map.of(), "--url", "es", "--batch-max-documents", "0").batchMaxDocuments());
+    assertEquals(
+        500, parse(Map.of("ESLAKE_BATCH_MAX_DOCUMENTS", "500"), "--url", "es").batchMaxDocuments());
+    assertEquals(
+        "Cannot use --batch-max-documents -1: give a whole number of documents, or 0 to sync each"
+            + " index on its own.",
+        failure(Map.of(), "--url", "es", "--batch-max-documents", "-1"));
+  }
+
+  @Test
   void aRepeatedOptionIsRefusedRatherThanOneValueDropped() {
     assertEquals(
         "Option --indices is given more than once; give it once, with its values"
