@@ -28,6 +28,8 @@ import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -121,9 +123,10 @@ final class BatchFiles {
    * or properties the sync does not set, or one whose newest commit did not write it whole (a
    * user's DELETE, OPTIMIZE or append, say).
    */
-  static TableState state(SparkSession spark, String folder) throws IOException {
+  static TableState state(SparkSession spark, Configuration hadoop, String folder)
+      throws IOException {
     Path log = new Path(folder, "_delta_log");
-    FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+    FileSystem fs = log.getFileSystem(hadoop);
     if (!fs.exists(log)) {
       return new TableState(-1, null, null, List.of());
     }
@@ -188,15 +191,16 @@ final class BatchFiles {
     }
   }
 
-  /** One task of a batch: a slice of an index, written as one file into the index's table. */
-  record Work(
-      int index,
-      InputPartition partition,
-      PartitionReaderFactory readers,
-      Writers writers,
-      String folder,
-      StructType schema)
+  /**
+   * What every task of a batch reading one index shares: how to read its slices, how to write its
+   * files, and where. Sent to the executors once per Spark job, as a broadcast, rather than with
+   * each task: the writers' Hadoop settings are large, and each task would decode them again.
+   */
+  record Target(PartitionReaderFactory readers, Writers writers, String folder, StructType schema)
       implements Serializable {}
+
+  /** One task of a batch: a slice of an index, written as one file into the index's table. */
+  record Work(int index, InputPartition partition) implements Serializable {}
 
   /**
    * What a task did: the file it wrote (null when the slice was empty), or why it failed.
@@ -225,17 +229,34 @@ final class BatchFiles {
    * Runs the work as one Spark job, one task per slice. A task that fails reports its failure
    * instead of failing the job, so one index's failure leaves the others of the batch written.
    */
-  static List<Done> run(SparkSession spark, List<Work> work) {
-    return new JavaSparkContext(spark.sparkContext())
-        .parallelize(work, Math.max(1, work.size()))
-        .map(BatchFiles::write)
-        .collect();
+  static List<Done> run(SparkSession spark, List<Target> targets, List<Work> work) {
+    JavaSparkContext context = new JavaSparkContext(spark.sparkContext());
+    Broadcast<List<Target>> shared = context.broadcast(new ArrayList<>(targets));
+    try {
+      return context.parallelize(work, Math.max(1, work.size())).map(new Write(shared)).collect();
+    } finally {
+      shared.destroy();
+    }
   }
 
-  private static Done write(Work work) {
+  /** A task's work: its slice written with what the batch's broadcast holds for its index. */
+  private static final class Write implements Function<Work, Done> {
+    private final Broadcast<List<Target>> shared;
+
+    Write(Broadcast<List<Target>> shared) {
+      this.shared = shared;
+    }
+
+    @Override
+    public Done call(Work work) {
+      return write(shared.value().get(work.index()), work);
+    }
+  }
+
+  private static Done write(Target target, Work work) {
     Path file = null;
-    Configuration conf = work.writers().configuration().value();
-    try (PartitionReader<InternalRow> reader = work.readers().createReader(work.partition())) {
+    Configuration conf = target.writers().configuration().value();
+    try (PartitionReader<InternalRow> reader = target.readers().createReader(work.partition())) {
       TaskContext task = TaskContext.get();
       int partition = task == null ? 0 : task.partitionId();
       int attempt = task == null ? 0 : task.attemptNumber();
@@ -246,11 +267,11 @@ final class BatchFiles {
                   new TaskID(new JobID("eslake", 0), TaskType.MAP, partition), attempt));
       String name =
           String.format(Locale.ROOT, "part-%05d-%s-c000", partition, UUID.randomUUID())
-              + work.writers().factory().getFileExtension(context);
-      file = new Path(work.folder(), name);
+              + target.writers().factory().getFileExtension(context);
+      file = new Path(target.folder(), name);
       long rows = 0;
       OutputWriter writer =
-          work.writers().factory().newInstance(file.toString(), work.schema(), context);
+          target.writers().factory().newInstance(file.toString(), target.schema(), context);
       try {
         while (reader.next()) {
           writer.write(reader.get());

@@ -46,10 +46,14 @@ final class BatchSync {
   private final ExecutorService pool;
   private final SparkSession spark;
 
+  /** The session's Hadoop settings, made once: Spark builds them anew on each request. */
+  private final org.apache.hadoop.conf.Configuration hadoop;
+
   BatchSync(SyncJob job, ExecutorService pool) {
     this.job = job;
     this.pool = pool;
     this.spark = job.session();
+    this.hadoop = spark.sessionState().newHadoopConf();
   }
 
   /** One index planned into a batch: its scan and the table it replaces. */
@@ -176,7 +180,7 @@ final class BatchSync {
         return null;
       }
       DeltaTarget target = DeltaTarget.of(null, job.config().warehouse(), table);
-      BatchFiles.TableState found = BatchFiles.state(spark, target.folder());
+      BatchFiles.TableState found = BatchFiles.state(spark, hadoop, target.folder());
       if (found == null) {
         return null;
       }
@@ -226,6 +230,7 @@ final class BatchSync {
     String description = description(planned, number);
     spark.sparkContext().setJobDescription(description);
     try {
+      List<BatchFiles.Target> targets = new ArrayList<>();
       List<BatchFiles.Work> work = new ArrayList<>();
       Map<StructType, BatchFiles.Writers> writers = new java.util.HashMap<>();
       for (int i = 0; i < planned.size(); i++) {
@@ -235,15 +240,15 @@ final class BatchSync {
           parquet = BatchFiles.Writers.of(spark, one.schema());
           writers.put(one.schema(), parquet);
         }
-        var factory = one.batch().createReaderFactory();
+        targets.add(
+            new BatchFiles.Target(
+                one.batch().createReaderFactory(), parquet, one.target().folder(), one.schema()));
         for (InputPartition partition : one.partitions()) {
-          work.add(
-              new BatchFiles.Work(
-                  i, partition, factory, parquet, one.target().folder(), one.schema()));
+          work.add(new BatchFiles.Work(i, partition));
         }
       }
       long began = System.nanoTime();
-      List<BatchFiles.Done> done = BatchFiles.run(spark, work);
+      List<BatchFiles.Done> done = BatchFiles.run(spark, targets, work);
       LOG.info(
           "{}: {} slices read and written in {} s",
           description,
@@ -351,10 +356,9 @@ final class BatchSync {
 
   /** Removes the files an index's slices wrote when its table is not committed. */
   private void discard(Planned one, List<BatchFiles.Done> files) {
-    var conf = spark.sessionState().newHadoopConf();
     for (BatchFiles.Done file : files) {
       if (file.file() != null) {
-        BatchFiles.delete(new Path(one.target().folder(), file.file()), conf);
+        BatchFiles.delete(new Path(one.target().folder(), file.file()), hadoop);
       }
     }
   }
