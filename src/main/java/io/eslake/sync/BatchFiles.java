@@ -43,9 +43,12 @@ import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.execution.SQLExecution;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.execution.metric.SQLMetrics;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Option;
@@ -106,11 +109,10 @@ final class BatchFiles {
    * A table as a batch finds it before writing.
    *
    * @param version the version read, or -1 when the folder holds no table
-   * @param id the table's id, kept when it is replaced; null for a new table
    * @param schema the columns before the write, or null for a new table
    * @param files the table's files, each as its add action's JSON
    */
-  record TableState(long version, String id, StructType schema, List<String> files) {
+  record TableState(long version, StructType schema, List<String> files) {
 
     boolean exists() {
       return version >= 0;
@@ -128,7 +130,7 @@ final class BatchFiles {
     Path log = new Path(folder, "_delta_log");
     FileSystem fs = log.getFileSystem(hadoop);
     if (!fs.exists(log)) {
-      return new TableState(-1, null, null, List.of());
+      return new TableState(-1, null, List.of());
     }
     Snapshot snapshot = DeltaLog.forTable(spark, folder).startTransaction().snapshot();
     return stateOf(snapshot, fs, log);
@@ -165,8 +167,7 @@ final class BatchFiles {
     if (operation == null || !WHOLE_WRITES.contains(operation)) {
       return null;
     }
-    return new TableState(
-        snapshot.version(), snapshot.metadata().id(), snapshot.schema(), List.copyOf(files));
+    return new TableState(snapshot.version(), snapshot.schema(), List.copyOf(files));
   }
 
   /**
@@ -231,29 +232,63 @@ final class BatchFiles {
    */
   static List<Done> run(SparkSession spark, List<Target> targets, List<Work> work) {
     JavaSparkContext context = new JavaSparkContext(spark.sparkContext());
+    int attempts = taskAttempts(spark.sparkContext().master(), spark.sparkContext().getConf());
     Broadcast<List<Target>> shared = context.broadcast(new ArrayList<>(targets));
     try {
-      return context.parallelize(work, Math.max(1, work.size())).map(new Write(shared)).collect();
+      // The session's SQL settings reach the tasks as they do for a query: the Parquet writer
+      // reads its calendar rebase and timestamp settings there.
+      return SQLExecution.withSQLConfPropagated(
+          spark,
+          () ->
+              context
+                  .parallelize(work, Math.max(1, work.size()))
+                  .map(new Write(shared, attempts))
+                  .collect());
     } finally {
       shared.destroy();
     }
   }
 
-  /** A task's work: its slice written with what the batch's broadcast holds for its index. */
+  /**
+   * How many times Spark runs a failing task: {@code spark.task.maxFailures} on a cluster, the
+   * number a {@code local[N,F]} master gives, and once on any other local master.
+   */
+  static int taskAttempts(String master, org.apache.spark.SparkConf conf) {
+    java.util.regex.Matcher local =
+        java.util.regex.Pattern.compile("local\\[[^,\\]]+,\\s*([0-9]+)\\]").matcher(master);
+    if (local.matches()) {
+      return Integer.parseInt(local.group(1));
+    }
+    if (master.startsWith("local")) {
+      return 1;
+    }
+    return conf.getInt("spark.task.maxFailures", 4);
+  }
+
+  /**
+   * A task's work: its slice written with what the batch's broadcast holds for its index. A failure
+   * is thrown while Spark has attempts left, so that Spark runs the task again as it would a
+   * query's; the last attempt's failure is returned as the task's result, which fails that index
+   * alone rather than the batch's job.
+   */
   private static final class Write implements Function<Work, Done> {
     private final Broadcast<List<Target>> shared;
+    private final int attempts;
 
-    Write(Broadcast<List<Target>> shared) {
+    Write(Broadcast<List<Target>> shared, int attempts) {
       this.shared = shared;
+      this.attempts = attempts;
     }
 
     @Override
     public Done call(Work work) {
-      return write(shared.value().get(work.index()), work);
+      TaskContext task = TaskContext.get();
+      boolean last = task == null || task.attemptNumber() + 1 >= attempts;
+      return write(shared.value().get(work.index()), work, last);
     }
   }
 
-  private static Done write(Target target, Work work) {
+  private static Done write(Target target, Work work, boolean lastAttempt) {
     Path file = null;
     Configuration conf = target.writers().configuration().value();
     try (PartitionReader<InternalRow> reader = target.readers().createReader(work.partition())) {
@@ -298,6 +333,9 @@ final class BatchFiles {
       return new Done(work.index(), name, size, rows, rescued, bytes, null, false);
     } catch (Exception e) {
       delete(file, conf);
+      if (!lastAttempt) {
+        throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+      }
       boolean closed = Failures.rootOf(e) instanceof ClosedIndexException;
       return new Done(work.index(), null, 0, 0, 0, 0, Failures.oneLine(e), closed);
     }
@@ -335,7 +373,6 @@ final class BatchFiles {
     DeltaLog log = DeltaLog.forTable(spark, folder);
     OptimisticTransaction txn = log.startTransaction();
     List<String> replaced = found.files();
-    String id = found.id();
     if (txn.readVersion() != found.version()) {
       Path logFolder = new Path(folder, "_delta_log");
       TableState now =
@@ -344,10 +381,10 @@ final class BatchFiles {
               logFolder.getFileSystem(spark.sessionState().newHadoopConf()),
               logFolder);
       replaced = now == null ? null : now.files();
-      id = txn.readVersion() < 0 ? null : txn.snapshot().metadata().id();
     }
     long now = System.currentTimeMillis();
-    Metadata metadata = (Metadata) Action.fromJson(metadataJson(id, schema, properties, now));
+    // A new id, as Delta's CREATE OR REPLACE TABLE AS SELECT gives the table it replaces.
+    Metadata metadata = (Metadata) Action.fromJson(metadataJson(schema, properties, now));
     List<Action> actions = new ArrayList<>();
     boolean exists = txn.readVersion() >= 0;
     if (exists) {
@@ -372,13 +409,36 @@ final class BatchFiles {
             ? new DeltaOperations.ReplaceTable(
                 metadata, false, true, true, Option.empty(), Option.empty())
             : new DeltaOperations.CreateTable(metadata, false, true, Option.empty());
+    txn.registerSQLMetrics(spark, metrics(spark, files));
     return txn.commit(JavaConverters.asScalaBuffer(actions).toSeq(), operation);
   }
 
-  private static String metadataJson(
-      String id, StructType schema, Map<String, String> properties, long now) {
+  /** The metrics a table's history shows for the write, as for Delta's own writes. */
+  private static scala.collection.immutable.Map<String, SQLMetric> metrics(
+      SparkSession spark, List<Done> files) {
+    long rows = 0;
+    long bytes = 0;
+    for (Done file : files) {
+      rows += file.rows();
+      bytes += file.size();
+    }
+    scala.collection.immutable.Map<String, SQLMetric> metrics =
+        scala.collection.immutable.Map$.MODULE$.empty();
+    metrics = metrics.updated("numFiles", metric(spark, "number of files written", files.size()));
+    metrics = metrics.updated("numOutputRows", metric(spark, "number of output rows", rows));
+    metrics = metrics.updated("numOutputBytes", metric(spark, "written output", bytes));
+    return metrics;
+  }
+
+  private static SQLMetric metric(SparkSession spark, String name, long value) {
+    SQLMetric metric = SQLMetrics.createMetric(spark.sparkContext(), name);
+    metric.set(value);
+    return metric;
+  }
+
+  private static String metadataJson(StructType schema, Map<String, String> properties, long now) {
     ObjectNode metadata = JSON.createObjectNode();
-    metadata.put("id", id == null ? UUID.randomUUID().toString() : id);
+    metadata.put("id", UUID.randomUUID().toString());
     metadata.putObject("format").put("provider", "parquet").putObject("options");
     metadata.put("schemaString", schema.json());
     metadata.putArray("partitionColumns");

@@ -56,6 +56,9 @@ class BatchSyncIT extends IntegrationTest {
         i -> "{\"s\":\"text " + i + "\",\"f\":" + (i + 0.5) + ",\"b\":" + (i % 2 == 0) + "}");
     index("batch-c", "{\"k\":{\"type\":\"keyword\"}}", 0, i -> "{}");
     SyncJobIT.indexWithMalformedNumbers("batch-d", "1", "\"two\"", "3");
+    // Dates before 1900 and before the Gregorian reform, written as they are.
+    String[] old = {"1899-12-31", "0001-01-01T00:00:00Z", "1582-10-10", "2026-01-01"};
+    index("batch-e", "{\"d\":{\"type\":\"date\"}}", old.length, i -> "{\"d\":\"" + old[i] + "\"}");
     index("batch-big", "{\"n\":{\"type\":\"long\"}}", 30, i -> "{\"n\":" + i + "}");
   }
 
@@ -113,6 +116,14 @@ class BatchSyncIT extends IntegrationTest {
     return rows;
   }
 
+  /** The newest entry of a table's history: its operation and its metrics. */
+  private static Row history(Path warehouse, String table) {
+    return spark()
+        .sql("DESCRIBE HISTORY delta.`" + warehouse.resolve(table) + "` LIMIT 1")
+        .select("operation", "operationMetrics")
+        .head();
+  }
+
   private static List<String> rows(Path warehouse, String table) {
     Dataset<Row> rows = SyncJobIT.delta(warehouse, table);
     return rows.orderBy("_id").collectAsList().stream().map(Row::toString).toList();
@@ -123,13 +134,14 @@ class BatchSyncIT extends IntegrationTest {
     Path batched = Files.createDirectories(work.resolve("together"));
     Path alone = Files.createDirectories(work.resolve("alone"));
 
-    String indices = "batch-a,batch-b,batch-c,batch-d,batch-big";
+    String indices = "batch-a,batch-b,batch-c,batch-d,batch-e,batch-big";
     Run together = sync(batched, indices, "--batch-max-documents", MAX);
     Run separate = sync(alone, indices, "--batch-max-documents", "0");
 
     assertEquals(0, together.code(), together.err() + together.out());
     assertEquals(0, separate.code(), separate.err() + separate.out());
-    for (String table : List.of("batch_a", "batch_b", "batch_c", "batch_d", "batch_big")) {
+    for (String table :
+        List.of("batch_a", "batch_b", "batch_c", "batch_d", "batch_e", "batch_big")) {
       assertEquals(
           SyncJobIT.delta(alone, table).schema(),
           SyncJobIT.delta(batched, table).schema(),
@@ -149,6 +161,13 @@ class BatchSyncIT extends IntegrationTest {
     // The batch wrote the small tables; batch-big, over the limit, was synced on its own.
     assertTrue(batched(batched, "batch_a"));
     assertTrue(batched(batched, "batch_d"));
+    assertTrue(batched(batched, "batch_e"));
+    assertEquals(4, rows(batched, "batch_e").size());
+    assertEquals(
+        history(alone, "batch_a").getMap(1).keySet(),
+        history(batched, "batch_a").getMap(1).keySet(),
+        "the metrics the history shows");
+    assertEquals("12", history(batched, "batch_a").getJavaMap(1).get("numOutputRows"));
     assertFalse(batched(batched, "batch_big"));
     assertFalse(batched(alone, "batch_a"));
     assertEquals(12, recordedRows(batched, "batch_a"), "row counts in the files' statistics");
@@ -156,7 +175,7 @@ class BatchSyncIT extends IntegrationTest {
     for (Run run : List.of(together, separate)) {
       assertTrue(run.out().contains("batch-d -> "), run.out());
       assertTrue(run.out().contains("_rescued"), run.out());
-      assertTrue(run.out().contains("Synced 5 of 5 indices"), run.out());
+      assertTrue(run.out().contains("Synced 6 of 6 indices"), run.out());
     }
     assertEquals(
         1, SyncJobIT.delta(batched, "batch_d").where("_id = '2' AND _rescued IS NOT NULL").count());
@@ -193,7 +212,9 @@ class BatchSyncIT extends IntegrationTest {
     assertEquals(1, replaced.version());
     List<String> kept = files(warehouse, "batch_r1").stream().map(AddFile::path).toList();
     assertTrue(first.stream().noneMatch(file -> kept.contains(file.path())), "old files removed");
-    assertEquals(id, replaced.metadata().id(), "a replaced table keeps its id");
+    // As Delta's CREATE OR REPLACE TABLE AS SELECT does, a replace gives the table a new id.
+    assertFalse(id.equals(replaced.metadata().id()), "a new id");
+    assertEquals("9", history(warehouse, "batch_r1").getJavaMap(1).get("numOutputRows"));
     List<Row> history =
         spark()
             .sql("DESCRIBE HISTORY delta.`" + warehouse.resolve("batch_r1") + "`")
