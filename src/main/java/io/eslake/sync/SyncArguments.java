@@ -472,38 +472,36 @@ public final class SyncArguments {
         Boolean.parseBoolean(value(CHECK, given, env)),
         seconds(value(PROGRESS_INTERVAL, given, env)),
         Boolean.parseBoolean(value(ONLY_FAILED, given, env)),
-        parallelism(value(PARALLELISM, given, env)),
-        batchMaxDocuments(value(BATCH_MAX_DOCUMENTS, given, env)));
+        (int)
+            wholeNumber(
+                PARALLELISM,
+                value(PARALLELISM, given, env),
+                1,
+                Integer.MAX_VALUE,
+                "give a whole number of 1 or more."),
+        wholeNumber(
+            BATCH_MAX_DOCUMENTS,
+            value(BATCH_MAX_DOCUMENTS, given, env),
+            0,
+            Long.MAX_VALUE,
+            "give a whole number of documents, or 0 to sync each index on its own."));
   }
 
-  private static long batchMaxDocuments(String value) {
+  /**
+   * A flag's whole-number value, at least {@code least} and at most {@code most}.
+   *
+   * @param advice what to give instead, said after the value refused
+   */
+  private static long wholeNumber(Flag flag, String value, long least, long most, String advice) {
     try {
       long parsed = Long.parseLong(value.trim());
-      if (parsed >= 0) {
+      if (parsed >= least && parsed <= most) {
         return parsed;
       }
     } catch (NumberFormatException e) {
       // Reported below with the flag's name.
     }
-    throw new UsageException(
-        "Cannot use "
-            + BATCH_MAX_DOCUMENTS.name()
-            + " "
-            + value
-            + ": give a whole number of documents, or 0 to sync each index on its own.");
-  }
-
-  private static int parallelism(String value) {
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= 1) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below with the flag's name.
-    }
-    throw new UsageException(
-        "Cannot use " + PARALLELISM.name() + " " + value + ": give a whole number of 1 or more.");
+    throw new UsageException("Cannot use " + flag.name() + " " + value + ": " + advice);
   }
 
   private static String historyTable(String value, String prefix) {
