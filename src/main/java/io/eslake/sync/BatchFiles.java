@@ -43,7 +43,6 @@ import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.Metadata;
-import org.apache.spark.sql.execution.SQLExecution;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
@@ -237,7 +236,7 @@ final class BatchFiles {
     try {
       // The session's SQL settings reach the tasks as they do for a query: the Parquet writer
       // reads its calendar rebase and timestamp settings there.
-      return SQLExecution.withSQLConfPropagated(
+      return withSqlSettings(
           spark,
           () ->
               context
@@ -246,6 +245,28 @@ final class BatchFiles {
                   .collect());
     } finally {
       shared.destroy();
+    }
+  }
+
+  /**
+   * Runs Spark jobs with the session's SQL settings where tasks read them (the thread's local
+   * properties), as Spark does for a query's jobs; the thread's properties are put back after.
+   */
+  private static <T> T withSqlSettings(SparkSession spark, java.util.function.Supplier<T> body) {
+    org.apache.spark.SparkContext context = spark.sparkContext();
+    Map<String, String> before = new java.util.HashMap<>();
+    JavaConverters.mapAsJavaMap(spark.sessionState().conf().getAllConfs())
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("spark")) {
+                before.put(key, context.getLocalProperty(key));
+                context.setLocalProperty(key, value);
+              }
+            });
+    try {
+      return body.get();
+    } finally {
+      before.forEach(context::setLocalProperty);
     }
   }
 
