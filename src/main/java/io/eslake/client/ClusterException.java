@@ -50,6 +50,11 @@ public final class ClusterException extends RuntimeException {
     return kind;
   }
 
+  /** Whether the cluster refused the request because the index is closed. */
+  public boolean indexClosed() {
+    return indexGoneSign != null && indexGoneSign.startsWith("index_closed_exception");
+  }
+
   /**
    * Whether the index may have been deleted or closed during the read, so that it is worth asking
    * the cluster (see {@link ClusterClient#explainLostRead}).

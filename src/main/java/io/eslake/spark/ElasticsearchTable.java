@@ -1,6 +1,7 @@
 package io.eslake.spark;
 
 import io.eslake.client.ClusterClient;
+import io.eslake.client.ClusterException;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
@@ -56,6 +57,12 @@ final class ElasticsearchTable implements SupportsRead {
     long documents;
     try (ClusterClient client = ClusterClient.shared(options.connection())) {
       documents = client.count(index);
+    } catch (ClusterException e) {
+      if (kind == TableListing.Kind.INDEX && e.indexClosed()) {
+        // Closed after it was listed: said as a closed table is, and the sync skips it.
+        throw new ClosedIndexException(index);
+      }
+      throw e;
     }
     recentCount.record(documents);
     return Map.of(

@@ -298,4 +298,38 @@ class BatchSyncIT extends IntegrationTest {
           "the session's default is applied to " + table);
     }
   }
+
+  @Test
+  void anIndexClosedAfterTheListingIsSkippedAsClosed() throws Exception {
+    Path warehouse = Files.createDirectories(work.resolve("closing"));
+    for (String name : List.of("batch-k1", "batch-k2", "batch-k3")) {
+      index(name, "{\"n\":{\"type\":\"long\"}}", 3, i -> "{\"n\":" + i + "}");
+    }
+    Run run;
+    try (io.eslake.local.FaultProxy proxy = new io.eslake.local.FaultProxy(es().url())) {
+      // batch-k3 is closed once the run has listed it, when batch-k1's read opens its scroll.
+      proxy.beforeForwarding(
+          request -> request.opensScroll() && request.path().startsWith("/batch-k1/"),
+          () -> admin().send("POST", "/batch-k3/_close", null),
+          1);
+      run =
+          SyncJobIT.run(
+              SyncJobIT.argsFor(
+                  warehouse,
+                  es().password(),
+                  "--indices",
+                  "batch-k*",
+                  "--parallelism",
+                  "1",
+                  "--url",
+                  proxy.url()));
+    } finally {
+      admin().send("POST", "/batch-k3/_open", null);
+    }
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("batch-k3 -> "), run.out());
+    assertTrue(run.out().contains("skipped (closed)"), run.out());
+    assertTrue(run.out().contains("Synced 2 of 3 indices"), run.out());
+  }
 }
