@@ -1,20 +1,15 @@
 package io.eslake.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eslake.spark.ClosedIndexException;
 import io.eslake.spark.ReadMetrics;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -71,11 +66,6 @@ import scala.collection.JavaConverters;
 final class BatchFiles {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Operations after which a table's files are those the commit added. */
-  private static final Set<String> WHOLE_WRITES =
-      Set.of(
-          "CREATE TABLE AS SELECT", "REPLACE TABLE AS SELECT", "CREATE OR REPLACE TABLE AS SELECT");
 
   /** The session settings that give every new Delta table properties of their own. */
   static final String TABLE_DEFAULTS = "spark.databricks.delta.properties.defaults.";
@@ -147,26 +137,16 @@ final class BatchFiles {
         return null;
       }
     }
-    Path commit = new Path(log, String.format(Locale.ROOT, "%020d.json", snapshot.version()));
-    List<String> files = new ArrayList<>();
-    String operation = null;
-    try (BufferedReader lines =
-        new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        JsonNode action = JSON.readTree(line);
-        if (action.has("commitInfo")) {
-          operation = action.path("commitInfo").path("operation").asText();
-        } else if (action.has("add")) {
-          files.add(line);
-        }
-      }
+    CommitFile commit;
+    try {
+      commit = CommitFile.read(fs, CommitFile.of(log, snapshot.version()));
     } catch (java.io.FileNotFoundException e) {
       return null;
     }
-    if (operation == null || !WHOLE_WRITES.contains(operation)) {
+    if (!commit.wroteWholeTable()) {
       return null;
     }
-    return new TableState(snapshot.version(), snapshot.schema(), List.copyOf(files));
+    return new TableState(snapshot.version(), snapshot.schema(), commit.adds());
   }
 
   /**

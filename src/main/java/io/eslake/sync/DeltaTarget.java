@@ -1,12 +1,7 @@
 package io.eslake.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eslake.types.SchemaConverter;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -35,8 +30,6 @@ final class DeltaTarget {
 
   /** Characters Delta refuses in column names unless column mapping is on. */
   private static final String NEEDS_COLUMN_MAPPING = " ,;{}()\n\t=";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A commit file of the Delta log: the version, zero-padded to 20 digits, and .json. */
   private static final Pattern COMMIT_FILE = Pattern.compile("[0-9]{20}\\.json");
@@ -203,27 +196,8 @@ final class DeltaTarget {
         newest = file;
       }
     }
-    Long rows = newest == null ? null : outputRows(fs, newest);
+    Long rows = newest == null ? null : CommitFile.read(fs, newest.getPath()).outputRows();
     return rows != null ? rows : table(spark).count();
-  }
-
-  /** The numOutputRows of a commit that created or replaced a table, or null. */
-  private static Long outputRows(FileSystem fs, FileStatus commit) throws IOException {
-    try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(fs.open(commit.getPath()), StandardCharsets.UTF_8))) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        JsonNode info = JSON.readTree(line).path("commitInfo");
-        if (info.isMissingNode()) {
-          continue;
-        }
-        String operation = info.path("operation").asText();
-        JsonNode rows = info.path("operationMetrics").path("numOutputRows");
-        boolean written = operation.endsWith("TABLE AS SELECT");
-        return written && rows.isTextual() ? Long.valueOf(rows.asText()) : null;
-      }
-    }
-    return null;
   }
 
   /** A table's Delta log folder and the file system that holds it. */
